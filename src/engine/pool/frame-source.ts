@@ -1,0 +1,54 @@
+/**
+ * A read-only frame reader over one 3-D dataset, opened by each pool worker for itself through the
+ * engine's NeXus reader (h5wasm, external links and compression plugins included).
+ */
+import type { NumericArray } from '../../nexus/model/types.ts';
+import { NxrError } from '../../shared/errors.ts';
+import type { FrameArray } from '../../shared/ipc.ts';
+import { openNexusFile } from '../io/nexus-file.ts';
+import type { PoolFrame } from './models.ts';
+
+export interface FrameSource {
+  frameCount: number;
+  frameShape: [number, number];
+  /** numpy-style dtype of the stored frames, e.g. '<u4'. */
+  dtype: string;
+  readFrame(index: number): PoolFrame;
+  close(): void;
+}
+
+/** int64/uint64 frames become Float64Array (exact below 2^53, which detector counts stay under). */
+export function toFrameArray(data: NumericArray): FrameArray {
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float64Array.from(data, Number);
+  return data;
+}
+
+export async function openFrameSource(file: string, dataset: string): Promise<FrameSource> {
+  const nx = await openNexusFile(file);
+  try {
+    const node = nx.entity(dataset, { attrs: false });
+    const shape = node.shape;
+    if (node.kind !== 'dataset' || !shape || shape.length !== 3) {
+      throw new NxrError({
+        code: node.dangling ? 'DANGLING_LINK' : 'WRONG_SHAPE',
+        message: `expected a 3-D frame stack, got ${node.kind} of shape ${JSON.stringify(shape ?? null)}`,
+        file,
+        path: dataset,
+      });
+    }
+    const [frameCount, rows, cols] = shape as [number, number, number];
+    return {
+      frameCount,
+      frameShape: [rows, cols],
+      dtype: node.dtype ?? '',
+      readFrame(index) {
+        const f = nx.readFrame(dataset, index);
+        return { shape: [rows, cols], dtype: f.dtype, data: toFrameArray(f.data) };
+      },
+      close: () => nx.close(),
+    };
+  } catch (e) {
+    nx.close();
+    throw e;
+  }
+}

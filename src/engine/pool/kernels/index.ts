@@ -1,0 +1,16 @@
+/**
+ * Kernels the pool workers know by name. The worker bundle imports this registry statically (so the
+ * Electron build contains every kernel); add one line per new frame-parallel step.
+ */
+import type { FrameKernel } from '../models.ts';
+import { frameStatsKernel } from './frame-stats.ts';
+
+export const kernels = {
+  'frame-stats': frameStatsKernel,
+} satisfies Record<string, FrameKernel<never, unknown>>;
+
+export type KernelName = keyof typeof kernels;
+type ParamsOf<K> = K extends FrameKernel<infer P, unknown> ? P : never;
+type ResultOf<K> = K extends FrameKernel<never, infer R> ? R : never;
+export type KernelParams<N extends KernelName> = ParamsOf<(typeof kernels)[N]>;
+export type KernelResult<N extends KernelName> = ResultOf<(typeof kernels)[N]>;

@@ -1,0 +1,245 @@
+/**
+ * The one typed contract between the UI and everything behind it.
+ *
+ * - `NxrInvokeMap`: request → response channels. The Electron main process registers one
+ *   `ipcMain.handle` per entry (src/main/ipc), the preload exposes one named function per entry
+ *   (`window.nxr`), and the browser-mode server answers the same channels over a WebSocket.
+ * - `NxrEventMap`: one-way events pushed to the UI (job progress and logs, menu commands).
+ * - Engine channels are answered by the engine (`createEngine` in src/engine); host channels by
+ *   whoever hosts the UI (Electron main, or the browser-mode server).
+ *
+ * Everything that crosses here is plain data: the NeXus model of src/nexus/model (NxNode), JSON
+ * values, and typed arrays (frames).
+ */
+import type { NxNode, NxValue } from '../nexus/model/types.ts';
+import type { NxrErrorInfo } from './errors.ts';
+import type { JobEnd, JobLog, JobProgress, JobRequest } from './jobs.ts';
+
+/** The typed arrays a frame can arrive in (BigInt arrays are converted to Float64Array). */
+export type FrameArray =
+  Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+
+/**
+ * A node with its attributes, for the attributes panel. Small datasets (scalars, strings, at most
+ * 64 elements) also carry their value, as NeXpy shows it.
+ */
+export interface EntityInfo extends NxNode {
+  value?: NxValue;
+  /** True when `value` holds only the first elements. */
+  valueTruncated?: boolean;
+}
+
+export interface FileInfo {
+  /** Handle for the other tree/data calls; valid until file:close. */
+  fileId: string;
+  /** The path the file was opened with (relative to the served folder in browser mode). */
+  path: string;
+  /** Base name, for titles and tabs. */
+  name: string;
+  sizeBytes: number;
+  /** The root group (without attributes); its children come from tree:children(fileId, '/'). */
+  root: NxNode;
+}
+
+/** One 2-D frame of a 3-D stack, as a transferable typed array. */
+export interface FrameData {
+  path: string;
+  index: number;
+  /** Number of frames in the stack (size of the first dimension). */
+  frameCount: number;
+  /** [rows, columns]. */
+  shape: [number, number];
+  /** numpy-style dtype as stored, e.g. '<u4' (int64/uint64 frames arrive as a Float64Array). */
+  dtype: string;
+  data: FrameArray;
+}
+
+export interface DirEntry {
+  name: string;
+  /** Path relative to the served folder, '/'-separated. */
+  path: string;
+  kind: 'dir' | 'file';
+  sizeBytes?: number;
+}
+
+export interface DirListing {
+  /** Folder listed, relative to the served folder ('' is the folder itself). */
+  dir: string;
+  /** Parent folder, or null at the top of the served folder. */
+  parent: string | null;
+  /** Sub-folders, then HDF5/NeXus files (.nxs .nx5 .nx .h5 .hdf5 .hdf), each sorted by name. */
+  entries: DirEntry[];
+}
+
+export interface AppInfo {
+  mode: 'electron' | 'browser';
+  version: string;
+  /** Browser mode: the served folder's name (paths are relative to it). */
+  rootName?: string;
+  /** A file to open at start (the demo scan in `npm start`, or a path given on the command line). */
+  initialFile?: string;
+}
+
+/** What the application menu asks the UI to do. */
+export type MenuCommand = { command: 'open-file'; path: string } | { command: 'close-file' };
+
+/** Request → response channels. `args` are positional, `result` is what the promise resolves to. */
+export interface NxrInvokeMap {
+  'app:info': { args: []; result: AppInfo };
+  /** Electron: the native open dialog; resolves null when cancelled. Browser mode: not available. */
+  'dialog:open-file': { args: []; result: string | null };
+  /** Browser mode: list a folder inside the served folder. Electron: not available. */
+  'fs:list': { args: [dir: string]; result: DirListing };
+  'file:open': { args: [path: string]; result: FileInfo };
+  'file:close': { args: [fileId: string]; result: null };
+  /**
+   * Lazy tree: the members of one group, one level, NX_class but no other attributes. Links are
+   * listed with their target; dangling ones too (kind 'soft-link' / 'external-link').
+   */
+  'tree:children': { args: [fileId: string, path: string]; result: NxNode[] };
+  'tree:entity': { args: [fileId: string, path: string]; result: EntityInfo };
+  /** Frame `index` of a 3-D dataset. */
+  'data:frame': { args: [fileId: string, path: string, index: number]; result: FrameData };
+  'job:start': { args: [request: JobRequest]; result: { jobId: string } };
+  'job:cancel': { args: [jobId: string]; result: null };
+}
+
+export type InvokeChannel = keyof NxrInvokeMap;
+export type InvokeArgs<C extends InvokeChannel> = NxrInvokeMap[C]['args'];
+export type InvokeResult<C extends InvokeChannel> = NxrInvokeMap[C]['result'];
+export type InvokeHandlers<C extends InvokeChannel = InvokeChannel> = {
+  [K in C]: (...args: InvokeArgs<K>) => Promise<InvokeResult<K>>;
+};
+
+/** Channels the engine answers; the host answers the rest. */
+export const engineChannels = [
+  'file:open',
+  'file:close',
+  'tree:children',
+  'tree:entity',
+  'data:frame',
+  'job:start',
+  'job:cancel',
+] as const satisfies readonly InvokeChannel[];
+export type EngineChannel = (typeof engineChannels)[number];
+export type HostChannel = Exclude<InvokeChannel, EngineChannel>;
+
+/** One-way events to the UI. */
+export interface NxrEventMap {
+  'job:progress': JobProgress;
+  'job:log': JobLog;
+  'job:end': JobEnd;
+  'menu:command': MenuCommand;
+}
+export type EventChannel = keyof NxrEventMap;
+export const engineEventChannels = [
+  'job:progress',
+  'job:log',
+  'job:end',
+] as const satisfies readonly EventChannel[];
+
+/** The names `window.nxr` exposes, one per contract entry. */
+export const bridgeInvokeNames = {
+  appInfo: 'app:info',
+  openFileDialog: 'dialog:open-file',
+  listDirectory: 'fs:list',
+  openFile: 'file:open',
+  closeFile: 'file:close',
+  listChildren: 'tree:children',
+  getEntity: 'tree:entity',
+  readFrame: 'data:frame',
+  startJob: 'job:start',
+  cancelJob: 'job:cancel',
+} as const satisfies Record<string, InvokeChannel>;
+
+export const bridgeEventNames = {
+  onJobProgress: 'job:progress',
+  onJobLog: 'job:log',
+  onJobEnd: 'job:end',
+  onMenuCommand: 'menu:command',
+} as const satisfies Record<string, EventChannel>;
+
+type InvokeNames = typeof bridgeInvokeNames;
+type EventNames = typeof bridgeEventNames;
+
+/** The UI's view of the contract: `window.nxr` under Electron, the WebSocket client in browser mode. */
+export type NxrBridge = {
+  [N in keyof InvokeNames]: (...args: InvokeArgs<InvokeNames[N]>) => Promise<InvokeResult<InvokeNames[N]>>;
+} & {
+  /** Subscribe; returns the unsubscribe function. */
+  [N in keyof EventNames]: (listener: (payload: NxrEventMap[EventNames[N]]) => void) => () => void;
+};
+
+// Every channel has a bridge name (compile-time check: adding a channel without a name fails here).
+type MissingInvokeName = Exclude<InvokeChannel, InvokeNames[keyof InvokeNames]>;
+type MissingEventName = Exclude<EventChannel, EventNames[keyof EventNames]>;
+const everyChannelNamed: [MissingInvokeName, MissingEventName] extends [never, never] ? true : false = true;
+void everyChannelNamed;
+
+/** Runtime argument kinds per channel, checked by the hosts before anything runs (untrusted input). */
+type ArgKind = 'string' | 'index' | 'job-request';
+export const channelArgKinds: { [C in InvokeChannel]: readonly ArgKind[] } = {
+  'app:info': [],
+  'dialog:open-file': [],
+  'fs:list': ['string'],
+  'file:open': ['string'],
+  'file:close': ['string'],
+  'tree:children': ['string', 'string'],
+  'tree:entity': ['string', 'string'],
+  'data:frame': ['string', 'string', 'index'],
+  'job:start': ['job-request'],
+  'job:cancel': ['string'],
+};
+
+export function isInvokeChannel(c: unknown): c is InvokeChannel {
+  return typeof c === 'string' && Object.hasOwn(channelArgKinds, c);
+}
+
+export function isEngineChannel(c: InvokeChannel): c is EngineChannel {
+  return (engineChannels as readonly string[]).includes(c);
+}
+
+/**
+ * Checks `args` against the channel's kinds; returns an error text, or null when they are fine.
+ * Strings are capped at 4096 characters (paths), indices must be non-negative safe integers.
+ */
+export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]): string | null {
+  const kinds = channelArgKinds[channel];
+  if (args.length !== kinds.length) return `${channel} takes ${kinds.length} argument(s), got ${args.length}`;
+  for (let i = 0; i < kinds.length; i++) {
+    const a = args[i];
+    switch (kinds[i]) {
+      case 'string':
+        if (typeof a !== 'string' || a.length > 4096) return `${channel}: argument ${i + 1} must be a string`;
+        break;
+      case 'index':
+        if (typeof a !== 'number' || !Number.isSafeInteger(a) || a < 0) {
+          return `${channel}: argument ${i + 1} must be a non-negative integer`;
+        }
+        break;
+      case 'job-request':
+        if (typeof a !== 'object' || a === null || typeof (a as { kind?: unknown }).kind !== 'string') {
+          return `${channel}: argument ${i + 1} must be a job request with a kind`;
+        }
+        break;
+    }
+  }
+  return null;
+}
+
+/** Messages of the engine protocol (in-process, utilityProcess MessagePort, WebSocket). */
+export interface RequestMessage {
+  type: 'request';
+  id: number;
+  channel: InvokeChannel;
+  args: unknown[];
+}
+export type ResponseMessage =
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: NxrErrorInfo };
+export interface EventMessage {
+  type: 'event';
+  channel: EventChannel;
+  payload: unknown;
+}
+export type ProtocolMessage = RequestMessage | ResponseMessage | EventMessage;
