@@ -613,7 +613,14 @@ export class NexusFile implements NexusReader {
         if (isNumericDtype(type)) {
           const arr = typedArrayFor(type, bytes);
           if (!arr) throw this.err('WRONG_DTYPE', `unsupported numeric type ${dtypeString(type)}`, path);
-          return shape.length === 0 ? arr[0]! : arr;
+          if (shape.length > 0) return arr;
+          const v = arr[0]!;
+          // int64 scalars (NXRefine writes Python ints as int64) come back as numbers when exact
+          return typeof v === 'bigint' &&
+            v >= BigInt(Number.MIN_SAFE_INTEGER) &&
+            v <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(v)
+            : v;
         }
         const values = decodeValues(type, bytes, n, { heap, nonUtf8: false });
         return nest(values, shape);
