@@ -27,6 +27,8 @@ export interface EntityInfo extends NxNode {
   value?: NxValue;
   /** True when `value` holds only the first elements. */
   valueTruncated?: boolean;
+  /** Why the value could not be read (e.g. a missing compression filter). */
+  valueError?: NxrErrorInfo;
 }
 
 export interface FileInfo {

@@ -1,0 +1,341 @@
+/**
+ * The engine: every file read and long computation behind the UI, as one typed API object
+ * (h5web worker-api style: the contract type is `typeof api`, checked against src/shared/ipc.ts).
+ *
+ * The same engine runs
+ * - in-process (tests, CLI): `createEngine()` and call `engine.api[...]` directly;
+ * - as an Electron utilityProcess (src/engine/utility-process.ts), so an HDF5/wasm abort never
+ *   takes the UI down: `serveEngine(engine, port)` over a MessagePort;
+ * - behind the browser-mode server (src/engine/server), over a WebSocket.
+ *
+ * Jobs run with their own AbortController; progress is sent only when the integer percent changes
+ * and every job logs "'kind' started", "'kind' complete (N seconds)" or "'kind' failed: …".
+ */
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+
+import { shapeSize } from '../nexus/model/dtype.ts';
+import type { NumericArray, NxDataValue, NxNode, NxValue } from '../nexus/model/types.ts';
+import type { NexusReader } from '../nexus/port.ts';
+import { NxrError, toErrorInfo } from '../shared/errors.ts';
+import {
+  engineEventChannels,
+  type EngineChannel,
+  type EntityInfo,
+  type FileInfo,
+  type FrameData,
+  type InvokeHandlers,
+  type NxrEventMap,
+} from '../shared/ipc.ts';
+import { isJobKind, type JobKind, type JobRequest, type JobResult } from '../shared/jobs.ts';
+import { postEvent, serveHandlers, type RpcPort, type ServeOptions } from '../shared/rpc.ts';
+import { openNexusFile } from './io/nexus-file.ts';
+import { FramePool } from './pool/frame-pool.ts';
+import { toFrameArray } from './pool/frame-source.ts';
+import { mergeFrameStats } from './pool/kernels/frame-stats.ts';
+
+/** Where the engine gets its files from (tests may pass an in-memory reader). */
+export interface EngineIo {
+  openNexusFile(path: string): Promise<NexusReader>;
+}
+
+export interface EngineOptions {
+  /** @default the h5wasm reader of src/engine/io */
+  io?: EngineIo;
+  /** Worker threads for frame-parallel jobs. @default min(2, cores) */
+  poolSize?: number;
+}
+
+/** Small datasets whose value the attributes panel shows. */
+const PREVIEW_ELEMENTS = 64;
+
+type EngineEvent = keyof Pick<NxrEventMap, (typeof engineEventChannels)[number]>;
+type Listener<C extends EngineEvent> = (payload: NxrEventMap[C]) => void;
+
+interface OpenFile {
+  fileId: string;
+  /** Absolute path on disk (what pool workers open). */
+  fsPath: string;
+  reader: NexusReader;
+}
+
+interface RunningJob {
+  kind: JobKind;
+  controller: AbortController;
+}
+
+/** Context every job body gets. */
+interface JobContext {
+  signal: AbortSignal;
+  /** Fraction done, 0…1; the engine turns it into throttled integer percents. */
+  progress: (fraction: number) => void;
+  log: (message: string, level?: 'info' | 'warn') => void;
+}
+
+/** A typed-array or nested value as JSON-compatible data (bigint → number). */
+function toNxValue(v: NxDataValue, limit: number): { value: NxValue; truncated: boolean } {
+  if (typeof v === 'bigint') return { value: Number(v), truncated: false };
+  if (ArrayBuffer.isView(v)) {
+    const arr = v as NumericArray;
+    const n = Math.min(arr.length, limit);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(Number(arr[i]));
+    return { value: out, truncated: arr.length > limit };
+  }
+  return { value: v as NxValue, truncated: false };
+}
+
+/** NeXus links are hard links with a `target` attribute (nexusformat writes them so). */
+function withNexusLink(node: NxNode): NxNode {
+  const target = node.attributes.find((a) => a.name === 'target')?.value;
+  const out: NxNode = { ...node, attributes: [] };
+  if (!node.link && typeof target === 'string' && target !== node.path) out.link = { type: 'hard', target };
+  return out;
+}
+
+export function createEngine(options: EngineOptions = {}) {
+  const io: EngineIo = options.io ?? { openNexusFile };
+  const files = new Map<string, OpenFile>();
+  const jobs = new Map<string, RunningJob>();
+  const listeners = new Map<EngineEvent, Set<Listener<never>>>();
+  let pool: FramePool | null = null;
+  let nextFile = 1;
+  let nextJob = 1;
+
+  const emit = <C extends EngineEvent>(channel: C, payload: NxrEventMap[C]): void => {
+    for (const l of listeners.get(channel) ?? []) (l as Listener<C>)(payload);
+  };
+
+  const fileOf = (fileId: string): OpenFile => {
+    const f = files.get(fileId);
+    if (!f)
+      throw new NxrError({ code: 'BAD_PARAMETER', message: `no open file with id '${fileId}' (closed?)` });
+    return f;
+  };
+
+  const framePool = (): FramePool =>
+    (pool ??= new FramePool(options.poolSize ? { size: options.poolSize } : {}));
+
+  /** Checks the dataset is a 3-D stack; returns its frame count. */
+  const stackFrames = (f: OpenFile, path: string): number => {
+    const node = f.reader.entity(path, { attrs: false });
+    const shape = node.shape;
+    if (node.dangling) {
+      const l = node.link;
+      const to = l?.type === 'external' ? `${l.file}:${l.target}` : (l?.target ?? '?');
+      throw new NxrError({
+        code: 'DANGLING_LINK',
+        message: `link to missing ${to}`,
+        file: f.reader.file,
+        path,
+      });
+    }
+    if (node.kind !== 'dataset' || !shape || shape.length !== 3) {
+      throw new NxrError({
+        code: 'WRONG_SHAPE',
+        message: `expected a 3-D frame stack, got ${node.kind}${shape ? ` of shape [${shape.join(', ')}]` : ''}`,
+        file: f.reader.file,
+        path,
+      });
+    }
+    return shape[0]!;
+  };
+
+  const jobBodies: {
+    [K in JobKind]: (req: Extract<JobRequest, { kind: K }>, ctx: JobContext) => Promise<JobResult>;
+  } = {
+    'frame-stats': async (req, ctx) => {
+      const f = fileOf(req.fileId);
+      const count = stackFrames(f, req.path);
+      const [start, stop] = req.frames ?? [0, count];
+      if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > count || start >= stop) {
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: `frames [${start}, ${stop}) are outside the stack of ${count}`,
+          file: f.reader.file,
+          path: req.path,
+        });
+      }
+      ctx.log(`${stop - start} frames of ${req.path} in ${framePool().size} worker(s)`);
+      const parts = await framePool().runKernel(
+        'frame-stats',
+        {},
+        {
+          file: f.fsPath,
+          dataset: req.path,
+          frames: [start, stop],
+          signal: ctx.signal,
+          onProgress: (p) => ctx.progress(p.done / p.total),
+        },
+      );
+      return { start, ...mergeFrameStats(parts, start, stop) };
+    },
+  };
+
+  const runJob = async (jobId: string, req: JobRequest, controller: AbortController): Promise<void> => {
+    const kind = req.kind;
+    const t0 = performance.now();
+    let lastPercent = -1;
+    const log = (message: string, level: 'info' | 'warn' | 'error' = 'info'): void =>
+      emit('job:log', { jobId, kind, level, message, time: Date.now() });
+    const progress = (fraction: number): void => {
+      const percent = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
+      if (percent === lastPercent || controller.signal.aborted) return;
+      lastPercent = percent;
+      emit('job:progress', { jobId, kind, percent });
+    };
+    const seconds = (): number => Math.round((performance.now() - t0) / 10) / 100;
+    log(`'${kind}' started`);
+    progress(0);
+    try {
+      const result = await jobBodies[kind](req, { signal: controller.signal, progress, log });
+      if (controller.signal.aborted) throw new NxrError({ code: 'CANCELLED', message: 'cancelled' });
+      progress(1);
+      log(`'${kind}' complete (${seconds()} seconds)`);
+      emit('job:end', { jobId, kind, ok: true, result, seconds: seconds() });
+    } catch (e) {
+      const error = controller.signal.aborted
+        ? { code: 'CANCELLED' as const, message: 'cancelled' }
+        : toErrorInfo(e);
+      log(error.code === 'CANCELLED' ? `'${kind}' cancelled` : `'${kind}' failed: ${error.message}`, 'error');
+      emit('job:end', { jobId, kind, ok: false, error, seconds: seconds() });
+    } finally {
+      jobs.delete(jobId);
+    }
+  };
+
+  const api = {
+    'file:open': async (path: string): Promise<FileInfo> => {
+      const fsPath = resolve(path);
+      const reader = await io.openNexusFile(fsPath);
+      try {
+        const root = reader.entity('/', { attrs: false });
+        const fileId = `f${nextFile++}`;
+        files.set(fileId, { fileId, fsPath, reader });
+        let sizeBytes = 0;
+        try {
+          sizeBytes = statSync(fsPath).size;
+        } catch {
+          // in-memory readers have no file on disk
+        }
+        return { fileId, path, name: basename(fsPath), sizeBytes, root };
+      } catch (e) {
+        reader.close();
+        throw e;
+      }
+    },
+
+    'file:close': async (fileId: string): Promise<null> => {
+      const f = files.get(fileId);
+      if (f) {
+        files.delete(fileId);
+        f.reader.close();
+      }
+      return null;
+    },
+
+    'tree:children': async (fileId: string, path: string): Promise<NxNode[]> => {
+      const f = fileOf(fileId);
+      return f.reader.children(path, { attrs: true }).map(withNexusLink);
+    },
+
+    'tree:entity': async (fileId: string, path: string): Promise<EntityInfo> => {
+      const f = fileOf(fileId);
+      const node = f.reader.entity(path, { attrs: true });
+      const info: EntityInfo = withNexusLink(node);
+      info.attributes = node.attributes;
+      const n = node.kind === 'dataset' && node.shape ? shapeSize(node.shape) : 0;
+      const small = n > 0 && (n <= PREVIEW_ELEMENTS || node.dtype?.startsWith('string') === true);
+      if (small && n <= 10_000) {
+        try {
+          const { value, truncated } = toNxValue(f.reader.readValue(path), PREVIEW_ELEMENTS);
+          info.value = value;
+          if (truncated) info.valueTruncated = true;
+        } catch (e) {
+          info.valueError = toErrorInfo(e);
+        }
+      }
+      return info;
+    },
+
+    'data:frame': async (fileId: string, path: string, index: number): Promise<FrameData> => {
+      const f = fileOf(fileId);
+      const frameCount = stackFrames(f, path);
+      const frame = f.reader.readFrame(path, index);
+      const [rows, cols] = frame.shape as [number, number];
+      return {
+        path,
+        index,
+        frameCount,
+        shape: [rows, cols],
+        dtype: frame.dtype,
+        data: toFrameArray(frame.data),
+      };
+    },
+
+    'job:start': async (request: JobRequest): Promise<{ jobId: string }> => {
+      if (!isJobKind(request.kind)) {
+        throw new NxrError({ code: 'BAD_PARAMETER', message: `unknown job kind '${String(request.kind)}'` });
+      }
+      if (typeof request.fileId !== 'string' || typeof request.path !== 'string') {
+        throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId and a path` });
+      }
+      fileOf(request.fileId);
+      const jobId = `j${nextJob++}`;
+      const controller = new AbortController();
+      jobs.set(jobId, { kind: request.kind, controller });
+      void runJob(jobId, request, controller);
+      return { jobId };
+    },
+
+    'job:cancel': async (jobId: string): Promise<null> => {
+      jobs.get(jobId)?.controller.abort();
+      return null;
+    },
+  };
+
+  return {
+    api,
+    /** Subscribe to job events; returns the unsubscribe function. */
+    on<C extends EngineEvent>(channel: C, listener: Listener<C>): () => void {
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(listener as Listener<never>);
+      return () => set.delete(listener as Listener<never>);
+    },
+    /** Ids of the files open now. */
+    openFileIds: (): string[] => [...files.keys()],
+    /** Cancels running jobs, closes every file and the worker pool. */
+    async close(): Promise<void> {
+      for (const j of jobs.values()) j.controller.abort();
+      for (const f of files.values()) f.reader.close();
+      files.clear();
+      await pool?.close();
+      pool = null;
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+/** The engine's API type, derived from the object itself. */
+export type EngineApi = Engine['api'];
+
+// The API object and the contract must agree both ways (compile-time check).
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const apiMatchesContract: Exact<EngineApi, InvokeHandlers<EngineChannel>> = true;
+void apiMatchesContract;
+
+/**
+ * Serves the engine on a port: answers the engine channels and forwards job events.
+ * Returns the function that stops serving (the engine itself stays open).
+ */
+export function serveEngine(engine: Engine, port: RpcPort, options: ServeOptions = {}): () => void {
+  const stop = serveHandlers(engine.api, port, options);
+  const offs = engineEventChannels.map((channel) =>
+    engine.on(channel, (payload: NxrEventMap[typeof channel]) => postEvent(port, channel, payload)),
+  );
+  return () => {
+    stop();
+    for (const off of offs) off();
+  };
+}
