@@ -284,7 +284,8 @@ export function createEngine(options: EngineOptions = {}) {
       const jobId = `j${nextJob++}`;
       const controller = new AbortController();
       jobs.set(jobId, { kind: request.kind, controller });
-      void runJob(jobId, request, controller);
+      // Start after this reply is on its way, so a client knows the id before the job's first event.
+      setImmediate(() => void runJob(jobId, request, controller));
       return { jobId };
     },
 
@@ -325,17 +326,25 @@ type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const apiMatchesContract: Exact<EngineApi, InvokeHandlers<EngineChannel>> = true;
 void apiMatchesContract;
 
+/** Forwards the engine's job events to a port; returns the function that stops forwarding. */
+export function forwardEngineEvents(engine: Engine, port: RpcPort): () => void {
+  const offs = engineEventChannels.map((channel) =>
+    engine.on(channel, (payload: NxrEventMap[typeof channel]) => postEvent(port, channel, payload)),
+  );
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
 /**
  * Serves the engine on a port: answers the engine channels and forwards job events.
  * Returns the function that stops serving (the engine itself stays open).
  */
 export function serveEngine(engine: Engine, port: RpcPort, options: ServeOptions = {}): () => void {
   const stop = serveHandlers(engine.api, port, options);
-  const offs = engineEventChannels.map((channel) =>
-    engine.on(channel, (payload: NxrEventMap[typeof channel]) => postEvent(port, channel, payload)),
-  );
+  const stopEvents = forwardEngineEvents(engine, port);
   return () => {
     stop();
-    for (const off of offs) off();
+    stopEvents();
   };
 }
