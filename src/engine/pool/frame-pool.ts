@@ -289,7 +289,7 @@ export class FramePool {
  * does not apply tsx's hooks to a worker's entry module on Node 20, so the worker starts from a tiny
  * ES module that registers tsx and then imports the .ts worker.
  */
-function workerEntry(url: URL): URL {
+export function workerEntry(url: URL): URL {
   if (!url.pathname.endsWith('.ts')) return url;
   const require = createRequire(import.meta.url);
   const tsxApi = pathToFileURL(
