@@ -13,6 +13,12 @@ import type { EntryModel, ScanModel } from '../../refine/simulate/models.ts';
 import { PRESETS, type PresetName } from '../../refine/simulate/presets.ts';
 import { DEFAULT_SETTINGS, formatSettingsIni, withDefaults } from '../../refine/settings/settings-ini.ts';
 import type { UnitCell } from '../../refine/geometry/models.ts';
+import { applyCellConstraints } from '../../refine/lattice/apply-cell-constraints.ts';
+import {
+  findSpaceGroup,
+  isSystematicallyAbsent,
+  type SpaceGroup,
+} from '../../refine/symmetry/space-groups.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { createNexusFile, type NexusFileWriter } from '../io/nexus-writer.ts';
 import { createFrameRenderPool } from './render-entry-frames.ts';
@@ -283,8 +289,29 @@ function truthJson(scan: ScanModel, o: SimulateOptions, files: { wrapper: string
   };
 }
 
+/** The space group, with the cell checked against its lattice system (a cubic group needs a = b = c …). */
+function resolveSpaceGroup(o: SimulateOptions): SpaceGroup {
+  const symbol = /^\d+$/.test(o.spaceGroup.trim()) ? Number(o.spaceGroup) : o.spaceGroup;
+  const sg = findSpaceGroup(symbol, { alpha: o.cell.alpha, gamma: o.cell.gamma });
+  const bUnique = sg.latticeSystem !== 'monoclinic' || sg.qualifier === '' || sg.qualifier.startsWith('b');
+  if (bUnique) {
+    const want = applyCellConstraints(o.cell, sg.latticeSystem);
+    const keys = ['a', 'b', 'c', 'alpha', 'beta', 'gamma'] as const;
+    if (keys.some((k) => Math.abs(want[k] - o.cell[k]) > 1e-6)) {
+      throw new NxrError({
+        code: 'BAD_PARAMETER',
+        message:
+          `cell ${keys.map((k) => o.cell[k]).join(',')} is not ${sg.latticeSystem} as space group '${sg.xhm}' requires ` +
+          `(nearest: ${keys.map((k) => want[k]).join(',')})`,
+      });
+    }
+  }
+  return sg;
+}
+
 export async function simulateExperiment(o: SimulateOptions): Promise<SimulateSummary> {
   checkOptions(o);
+  const sg = resolveSpaceGroup(o);
   const preset = PRESETS[o.preset];
   let scan: ScanModel;
   try {
@@ -292,8 +319,8 @@ export async function simulateExperiment(o: SimulateOptions): Promise<SimulateSu
       preset,
       seed: o.seed,
       cell: o.cell,
-      spaceGroup: o.spaceGroup,
-      isAbsent: () => false, // TEMP until the space-group table lands
+      spaceGroup: sg.xhm,
+      isAbsent: (hkl) => isSystematicallyAbsent(sg, hkl),
       entries: o.entries,
       nframes: o.nframes,
       signedOutput: o.dtype === 'int32' || o.dtype === 'float32',

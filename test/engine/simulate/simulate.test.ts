@@ -196,6 +196,30 @@ describe('nxr simulate (Pilatus 300K gaps, errors)', () => {
     }
   });
 
+  it('honours the space group: I-centred and glide absences never appear, a wrong cell is refused', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'nxr-sim-'));
+    try {
+      const cell = { a: 5.1, b: 5.1, c: 12.4, alpha: 90, beta: 90, gamma: 90 };
+      await simulateExperiment({ ...base(d), entries: 1, nframes: 120, cell, spaceGroup: 'I 41/a m d' });
+      const t = JSON.parse(readFileSync(join(d, 'truth.json'), 'utf8')) as Truth;
+      expect(t.crystal.spaceGroup).toBe('I 41/a m d:1');
+      const refl = t.entries[0]!.reflections;
+      expect(refl.length).toBeGreaterThan(20);
+      for (const r of refl) {
+        expect(Math.abs(r.h + r.k + r.l) % 2).toBe(0); // I centring
+        if (r.l === 0 && r.h !== 0 && r.k === 0) expect(Math.abs(r.h) % 4).toBe(0); // 41 / d-glide: h00 with h = 4n
+      }
+      await expect(
+        simulateExperiment({ ...base(d), overwrite: true, cell: { ...cell, b: 5.3 }, spaceGroup: '141' }),
+      ).rejects.toThrow(/is not tetragonal as space group 'I 41\/a m d:1' requires/);
+      await expect(simulateExperiment({ ...base(d), overwrite: true, spaceGroup: 'Q 9' })).rejects.toThrow(
+        /unknown space group 'Q 9'/,
+      );
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('rejects nonsense parameters with a clear message and exit code 2', async () => {
     const err: string[] = [];
     const io = { out: () => undefined, err: (t: string) => err.push(t) };
