@@ -325,7 +325,9 @@ describe('a scan written by the writer, read by Debian h5py', () => {
     const r = await openNexusFile(z);
     try {
       expect(r.entity('/data').filters?.map((x) => x.id)).toEqual([32015]);
-      expect(Array.from(r.readSlice('/data', [[0, NF], [], []]).data as Uint32Array)).toEqual(Array.from(all));
+      expect(Array.from(r.readSlice('/data', [[0, NF], [], []]).data as Uint32Array)).toEqual(
+        Array.from(all),
+      );
     } finally {
       r.close();
       rmSync(z);
