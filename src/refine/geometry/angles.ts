@@ -28,7 +28,7 @@ function scatteredRay(g: Geometry, x: number, y: number, options: PixelAngleOpti
   }
   const w = multiplyMat3Vec3(f.pixelToLab, offset);
   let v: Vec3 = [w[0] + f.origin[0], w[1], w[2]];
-  if (g.sampleOffset) {
+  if (f.hasSampleOffset) {
     const s = multiplyMat3Vec3(
       computeGoniometerMatrix(g, g.phiStart + g.phiStep * (options.frame ?? 0)),
       g.sampleOffset,

@@ -50,7 +50,7 @@ export function createPixelMapper(g: Geometry, options: PixelMapperOptions = {})
   const n = ny * nx;
   const offset = options.pixelOffset ?? 0;
   const invLambda = 1 / g.wavelength;
-  const hasOffset = !!g.sampleOffset && g.sampleOffset.some((v) => v !== 0);
+  const hasOffset = f.hasSampleOffset;
   // Per-pixel lab vectors: positions (mm) if there is a sample offset, else Q_lab (1/d).
   const vx = new Float64Array(n);
   const vy = new Float64Array(n);

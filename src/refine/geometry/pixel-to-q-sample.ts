@@ -18,8 +18,8 @@ export function pixelToQSample(g: Geometry, x: number, y: number, frame: number)
   const G = computeGoniometerMatrix(g, phi);
   const w = multiplyMat3Vec3(f.pixelToLab, [x - g.beamCenterX, y - g.beamCenterY, 0]);
   let v: Vec3 = [w[0] + f.origin[0], w[1] + f.origin[1], w[2] + f.origin[2]];
-  if (g.sampleOffset) {
-    const s = multiplyMat3Vec3(G, g.sampleOffset);
+  if (f.hasSampleOffset) {
+    const s = multiplyMat3Vec3(G, g.sampleOffset!);
     v = [v[0] - s[0], v[1] - s[1], v[2] - s[2]];
   }
   const k = 1 / (g.wavelength * Math.hypot(v[0], v[1], v[2]));

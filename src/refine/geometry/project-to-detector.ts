@@ -30,7 +30,7 @@ export function projectToDetector(
   const G = computeGoniometerMatrix(g, phiDeg);
   const q = multiplyMat3Vec3(G, qSample);
   const k: Vec3 = [q[0] + 1 / g.wavelength, q[1], q[2]];
-  const s: Vec3 = g.sampleOffset ? multiplyMat3Vec3(G, g.sampleOffset) : [0, 0, 0];
+  const s: Vec3 = frame.hasSampleOffset ? multiplyMat3Vec3(G, g.sampleOffset!) : [0, 0, 0];
   const n = options.plane === 'nxrefine-untilted' ? frame.normalUntilted : frame.normal;
   const kn = k[0] * n[0] + k[1] * n[1] + k[2] * n[2];
   const o = frame.origin;
