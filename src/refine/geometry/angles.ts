@@ -31,7 +31,7 @@ function scatteredRay(g: Geometry, x: number, y: number, options: PixelAngleOpti
   if (f.hasSampleOffset) {
     const s = multiplyMat3Vec3(
       computeGoniometerMatrix(g, g.phiStart + g.phiStep * (options.frame ?? 0)),
-      g.sampleOffset,
+      g.sampleOffset!,
     );
     v = [v[0] - s[0], v[1] - s[1], v[2] - s[2]];
   }
