@@ -81,8 +81,9 @@ export function resolveNxData(group: NxNode): NxDataResolution | undefined {
 
 function resolveNewStyle(group: NxNode, signal: string, kids: Map<string, NxNode>): NxDataResolution {
   const sig = kids.get(signal)!;
-  const rank = sig.shape?.length ?? 0;
   const listed = parseAxesAttr(attr(group, 'axes'));
+  // a dangling signal (external link to a missing file) has no shape: trust @axes for the rank
+  const rank = sig.shape?.length ?? listed.length;
   const axes: (string | null)[] = Array.from({ length: rank }, (_, i) => listed[i] ?? null);
   const axisFields: NxDataAxis[] = [];
   const named = new Set(listed.filter((a): a is string => a !== null));
