@@ -10,9 +10,7 @@
  * worker that dies (process.exit, out of memory, a wasm abort) rejects the run with a clear
  * INTERNAL error naming the frames and file, never a hang.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -285,17 +283,14 @@ export class FramePool {
 
 /**
  * The URL to start a worker from. Bundled workers (.js) start directly. From the TypeScript
- * sources (nxr via tsx, vitest) the worker must load tsx first: `execArgv: ['--import', 'tsx']`
- * does not apply tsx's hooks to a worker's entry module on Node 20, so the worker starts from a tiny
- * ES module that registers tsx and then imports the .ts worker.
+ * sources (nxr, vitest) the worker starts from a tiny ES module that registers the project's
+ * type-stripping hooks (bin/ts-hooks.mjs) and then imports the .ts worker. (Not tsx: it also
+ * processes dependencies, and h5wasm's 4 MB module then costs ~600 MB per worker.)
  */
 export function workerEntry(url: URL): URL {
   if (!url.pathname.endsWith('.ts')) return url;
-  const require = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(
-    join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-  ).href;
-  const code = `import { register } from ${JSON.stringify(tsxApi)};\nregister();\nawait import(${JSON.stringify(url.href)});\n`;
+  const hooks = new URL('../../../bin/ts-hooks.mjs', import.meta.url).href;
+  const code = `import { register } from 'node:module';\nregister(${JSON.stringify(hooks)});\nawait import(${JSON.stringify(url.href)});\n`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 

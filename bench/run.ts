@@ -1,0 +1,150 @@
+/**
+ * `npm run bench [-- --frames N] [--only read-frames]`: speed and memory figures, each printed
+ * beside a plain single-thread reference run on the same data, every variant in its own process
+ * (so peak memory is its own). Data: simulated pilatus2m rotations (1475 × 1679 int32) written by
+ * `nxr simulate` into .bench/ on first use and reused afterwards.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { simulateExperiment } from '../src/engine/simulate/simulate-experiment.ts';
+
+const { values } = parseArgs({
+  options: { frames: { type: 'string', default: '400' }, only: { type: 'string' } },
+});
+const frames = Number(values.frames);
+const root = resolve(import.meta.dirname, '..');
+const benchDir = join(root, '.bench');
+
+interface Row {
+  benchmark: string;
+  data: string;
+  variant: string;
+  frames: number;
+  seconds: number;
+  fps: number;
+  mpixPerS: number;
+  maxRssMb: number;
+  checksum: number;
+}
+
+async function pilatus2m(compression: 'bslz4' | 'gzip'): Promise<string> {
+  const outDir = join(benchDir, `pilatus2m-${compression}-${frames}`);
+  const raw = join(outDir, 'sim', 'xtal1', '300K', 'f1.h5');
+  if (!existsSync(raw)) {
+    mkdirSync(outDir, { recursive: true });
+    const t0 = performance.now();
+    process.stdout.write(
+      `simulating a ${frames}-frame pilatus2m rotation (${compression}) into ${outDir} … `,
+    );
+    await simulateExperiment({
+      outDir,
+      preset: 'pilatus2m',
+      seed: 1,
+      cell: { a: 3.82, b: 3.89, c: 11.68, alpha: 90, beta: 90, gamma: 90 },
+      spaceGroup: 'P m m m',
+      entries: 1,
+      nframes: frames,
+      compression,
+      dtype: 'int32',
+      sample: 'sim',
+      label: 'xtal1',
+      scan: '300K',
+      overwrite: true,
+    });
+    const s = (performance.now() - t0) / 1000;
+    console.log(`${s.toFixed(0)} s (${(frames / s).toFixed(1)} frames/s simulated and written)`);
+  }
+  return raw;
+}
+
+function runChild(
+  script: string,
+  args: string[],
+): Omit<Row, 'benchmark' | 'data' | 'variant' | 'fps' | 'mpixPerS'> {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', join(root, 'bin', 'register-ts.mjs'), join(root, 'bench', script), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Omit<
+    Row,
+    'benchmark' | 'data' | 'variant' | 'fps' | 'mpixPerS'
+  >;
+}
+
+function printTable(rows: Row[]): void {
+  const head = [
+    'benchmark',
+    'data',
+    'variant',
+    'frames',
+    'seconds',
+    'frames/s',
+    'Mpixel/s',
+    'peak RSS MB',
+    'vs reference',
+  ];
+  const lines = rows.map((r) => {
+    const ref = rows.find(
+      (q) => q.benchmark === r.benchmark && q.data === r.data && q.variant === 'reference',
+    );
+    return [
+      r.benchmark,
+      r.data,
+      r.variant,
+      String(r.frames),
+      r.seconds.toFixed(2),
+      r.fps.toFixed(1),
+      r.mpixPerS.toFixed(0),
+      r.maxRssMb.toFixed(0),
+      ref ? `${(r.fps / ref.fps).toFixed(2)}×` : '',
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(`\n${fmt(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const l of lines) console.log(fmt(l));
+}
+
+async function readFrames(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const compression of ['bslz4', 'gzip'] as const) {
+    const file = await pilatus2m(compression);
+    const sizeMb = statSync(file).size / 2 ** 20;
+    for (const variant of ['reference', 'pool-1', 'pool-2']) {
+      const r = runChild('read-frames-child.ts', [file, '/entry/data/data', variant]);
+      const fps = r.frames / r.seconds;
+      rows.push({
+        benchmark: 'read frames',
+        data: `pilatus2m ${compression} (${sizeMb.toFixed(0)} MB)`,
+        variant,
+        ...r,
+        fps,
+        mpixPerS: (fps * 1475 * 1679) / 1e6,
+      });
+      process.stdout.write('.');
+    }
+    const sums = rows.filter((r) => r.data.startsWith(`pilatus2m ${compression}`)).map((r) => r.checksum);
+    if (new Set(sums).size !== 1)
+      throw new Error(`variants read different data: checksums ${sums.join(', ')}`);
+  }
+  return rows;
+}
+
+const benchmarks: Record<string, () => Promise<Row[]>> = { 'read-frames': readFrames };
+const selected = values.only ? [values.only] : Object.keys(benchmarks);
+const rows: Row[] = [];
+for (const name of selected) {
+  const bench = benchmarks[name];
+  if (!bench) throw new Error(`unknown benchmark '${name}' (have: ${Object.keys(benchmarks).join(', ')})`);
+  rows.push(...(await bench()));
+}
+printTable(rows);
+console.log(`\nmachine: ${(await import('node:os')).availableParallelism()} cores, node ${process.version}`);
