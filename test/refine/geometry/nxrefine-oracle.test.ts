@@ -11,6 +11,7 @@ import { pixelToHkl } from '../../../src/refine/geometry/pixel-to-hkl.ts';
 import { pixelToQSample } from '../../../src/refine/geometry/pixel-to-q-sample.ts';
 import { predictReflection } from '../../../src/refine/geometry/predict-reflection.ts';
 import { projectToDetector } from '../../../src/refine/geometry/project-to-detector.ts';
+import { computeTwoThetaMax } from '../../../src/refine/geometry/two-theta-max.ts';
 import { computeBMatrix } from '../../../src/refine/lattice/b-matrix.ts';
 import { computeUB } from '../../../src/refine/lattice/ub-matrix.ts';
 import { maxAbsDiffMat3, multiplyMat3, multiplyMat3Vec3 } from '../../../src/refine/linalg/mat3.ts';
@@ -26,7 +27,9 @@ import {
   ORACLE_GMAT_0,
   ORACLE_GMAT_37_5,
   ORACLE_SPOTS,
+  ORACLE_QMAX,
   ORACLE_T,
+  ORACLE_TWO_THETA_MAX,
   ORACLE_UBMAT,
   ORACLE_UMAT,
   ORACLE_VOXELS,
@@ -167,4 +170,18 @@ describe('§11.5 Q_sample and hkl of voxels', () => {
       }
     });
   }
+});
+
+describe('§11.4 two_theta_max and Qmax', () => {
+  it('NXRefine convention reproduces its numbers; exact is the true corner 2θ', () => {
+    const nx = computeTwoThetaMax(ORACLE_GEOMETRY, { convention: 'nxrefine' });
+    expect(Math.abs(nx - ORACLE_TWO_THETA_MAX)).toBeLessThan(1e-12);
+    const qmax = (4 * Math.PI * Math.sin(((nx / 2) * Math.PI) / 180)) / ORACLE_GEOMETRY.wavelength;
+    expect(Math.abs(qmax - ORACLE_QMAX)).toBeLessThan(1e-12);
+    // Exact (atan, pixel edges, tilts) is a little smaller than NXRefine's asin.
+    const exact = computeTwoThetaMax(ORACLE_GEOMETRY_NO_TILT);
+    const r = Math.hypot(1474.5 - 730.5, 850.25 + 0.5) * 0.172; // farthest corner (nx − ½, −½)
+    expect(Math.abs(exact - (Math.atan(r / 650) * 180) / Math.PI)).toBeLessThan(1e-10);
+    expect(exact).toBeLessThan(nx);
+  });
 });
