@@ -3,7 +3,7 @@
  * throwing error handler (otherwise a missing filter returns uninitialised memory) and the
  * compression plugins of h5wasm-plugins (bitshuffle/LZ4, LZ4, Blosc, Blosc2, Zstd, LZF, BZip2, ZFP…).
  */
-import h5wasmNode from 'h5wasm/node';
+import type h5wasmNode from 'h5wasm/node';
 import { install_local_plugins } from 'h5wasm-plugins';
 
 export type H5Wasm = typeof h5wasmNode;
@@ -27,10 +27,12 @@ export function loadH5wasm(): Promise<H5Runtime> {
     const hide = saved?.configurable === true;
     if (hide) Object.defineProperty(globalThis, 'navigator', { value: undefined, configurable: true });
     try {
-      const Module = await h5wasmNode.ready;
+      // imported here, not at the top: emscripten's environment check runs at import time
+      const h5 = (await import('h5wasm/node')).default;
+      const Module = await h5.ready;
       Module.activate_throwing_error_handler();
       install_local_plugins(Module);
-      return { h5: h5wasmNode, Module };
+      return { h5, Module };
     } finally {
       if (hide && saved) Object.defineProperty(globalThis, 'navigator', saved);
     }
