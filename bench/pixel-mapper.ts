@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/pixel-mapper.ts [--frames N]`: speed of the per-frame pixel → hkl map
+ * `node --import ./bin/register-ts.mjs bench/pixel-mapper.ts [--frames N]`: speed of the per-frame pixel → hkl map
  * (src/refine/geometry/create-pixel-mapper.ts) on a Pilatus 2M frame (1475 × 1679), single thread,
  * without and with a sample offset, beside the plain per-pixel `pixelToHkl` as the reference.
  * Prints one JSON line per variant.
