@@ -682,11 +682,16 @@ export class NexusFile implements NexusReader {
     return { data: r.data, shape: [shape[1]!, shape[2]!], dtype: r.dtype };
   }
 
+  /** Close the external-link targets opened so far (they reopen on demand). */
+  protected closeExternals(): void {
+    for (const h of this.externals.values()) if (h && h !== this.root) h.file.close();
+    this.externals.clear();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const h of this.externals.values()) if (h && h !== this.root) h.file.close();
-    this.externals.clear();
+    this.closeExternals();
     this.root.file.close();
   }
 }

@@ -196,6 +196,30 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
     }
   }
 
+  /**
+   * Writes never go through a link into another file (HDF5 would open the link target read-write
+   * and change it): every existing prefix of `path` (and `path` itself when `self`) must be local.
+   */
+  private assertLocal(path: string, self: boolean): void {
+    const comps = pathComponents(path);
+    let cur = '/';
+    const n = self ? comps.length : comps.length - 1;
+    for (let i = 0; i < n; i++) {
+      cur = joinPath(cur, comps[i]!);
+      // a missing prefix will be created locally, and nothing below it exists
+      if (!this.linkExists(cur)) return;
+      const ext = this.M.get_external_link(this.root.id, cur) as { filename?: string };
+      if (ext.filename !== undefined) {
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: `${cur} is an external link to ${ext.filename}; write the target file instead`,
+          file: this.target,
+          path,
+        });
+      }
+    }
+  }
+
   /** The object type at a path in the temp file: -1 missing, 0 group, 1 dataset, 3/4 links. */
   private typeAt(path: string): number {
     return this.M.get_type(this.root.id, normalizePath(path));
@@ -245,6 +269,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
 
   setAttrs(path: string, attrs: Record<string, AttrValue>): void {
     this.w(path, 'set attributes', () => {
+      this.assertLocal(normalizePath(path), true);
       for (const [k, v] of Object.entries(attrs)) this.writeAttr(path, k, v);
     });
   }
@@ -254,6 +279,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
   group(path: string, nxClass?: string, attrs?: Record<string, AttrValue>): void {
     const p = normalizePath(path);
     this.w(p, 'create group', () => {
+      this.assertLocal(p, true);
       const t = this.typeAt(p);
       if (t === -1) {
         this.ensureParents(p);
@@ -267,6 +293,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
   field(path: string, value: AttrValue, opts: FieldOptions = {}): void {
     const p = normalizePath(path);
     this.w(p, 'write field', () => {
+      this.assertLocal(p, false);
       const prep = prepareValue(value, opts.dtype, opts.shape);
       const count = prep.shape.reduce((a, b) => a * b, 1);
       const len = typeof prep.data === 'string' ? 1 : prep.data.length;
@@ -326,6 +353,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
   softLink(path: string, target: string): void {
     const p = normalizePath(path);
     this.w(p, 'create soft link', () => {
+      this.assertLocal(p, false);
       if (this.linkExists(p)) this.remove(p);
       this.ensureParents(p);
       this.M.create_soft_link(this.root.id, normalizePath(target), p);
@@ -335,6 +363,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
   externalLink(path: string, file: string, target: string): void {
     const p = normalizePath(path);
     this.w(p, 'create external link', () => {
+      this.assertLocal(p, false);
       if (this.linkExists(p)) this.remove(p);
       this.ensureParents(p);
       this.M.create_external_link(this.root.id, file, target, p);
@@ -345,6 +374,8 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
     const p = normalizePath(path);
     const t = normalizePath(target);
     this.w(p, 'create NeXus link', () => {
+      this.assertLocal(p, false);
+      this.assertLocal(t, true);
       if (this.typeAt(t) !== 0 && this.typeAt(t) !== 1) throw this.werr(`link target ${t} does not exist`, p);
       if (this.linkExists(p)) this.remove(p);
       this.ensureParents(p);
@@ -358,6 +389,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
   createStack(path: string, opts: StackOptions): void {
     const p = normalizePath(path);
     this.w(p, 'create frame stack', () => {
+      this.assertLocal(p, false);
       const [ny, nx] = opts.frameShape;
       if (!(ny > 0 && nx > 0))
         throw new NxrError({
@@ -391,6 +423,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
   appendFrames(path: string, frames: NumericArray, count?: number): number {
     const p = normalizePath(path);
     return this.w(p, 'append frames', () => {
+      this.assertLocal(p, true);
       const ds = this.f.get(p);
       if (!(ds instanceof this.rt.h5.Dataset)) throw this.werr('no such dataset', p);
       const d = ds as H5Dataset;
@@ -425,6 +458,7 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
   writeSlice(path: string, ranges: SliceRange[], data: NumericArray): void {
     const p = normalizePath(path);
     this.w(p, 'write slice', () => {
+      this.assertLocal(p, true);
       const ds = this.f.get(p);
       if (!(ds instanceof this.rt.h5.Dataset)) throw this.werr('no such dataset', p);
       (ds as H5Dataset).write_slice(
@@ -488,12 +522,11 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
         throw e;
       }
       out.close();
+      this.closeExternals();
       this.root.file.close();
       rmSync(this.tmpPath, { force: true });
       this.tmpPath = next;
-      const h = openH5Handle(this.rt, next, 'a', this.target);
-      this.root = h;
-      this.externals.clear();
+      this.root = openH5Handle(this.rt, next, 'a', this.target);
     });
   }
 

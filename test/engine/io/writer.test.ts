@@ -351,6 +351,30 @@ describe('atomic updates', () => {
     return p;
   }
 
+  it('never writes through an external link into another file', async () => {
+    const p = await makeFile('through-link.nxs');
+    const target = join(dir, 'linked.h5');
+    const t = await createNexusFile(target);
+    t.group('/entry/data', 'NXdata');
+    t.field('/entry/data/x', [1, 2, 3]);
+    t.close();
+    await updateNexusFile(p, (w) => w.externalLink('/f1/ext', 'linked.h5', '/entry'));
+    const before = sha(target);
+    const attempts: ((w: Awaited<ReturnType<typeof createNexusFile>>) => void)[] = [
+      (w) => w.field('/f1/ext/data/y', 1.5),
+      (w) => w.group('/f1/ext/new', 'NXcollection'),
+      (w) => w.setAttrs('/f1/ext/data', { signal: 'x' }),
+      (w) => w.writeSlice('/f1/ext/data/x', [[0, 1]], new BigInt64Array([9n])),
+    ];
+    for (const attempt of attempts) {
+      const e = await updateNexusFile(p, attempt).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(NxrError);
+      expect((e as NxrError).code).toBe('BAD_PARAMETER');
+      expect((e as NxrError).message).toContain('external link');
+    }
+    expect(sha(target)).toBe(before);
+  });
+
   it('refuses to create over an existing file unless asked', async () => {
     const p = await makeFile('exists.nxs');
     await expect(createNexusFile(p)).rejects.toMatchObject({ code: 'WRITE_FAILED' });
