@@ -172,6 +172,22 @@ export type NxrBridge = {
   [N in keyof EventNames]: (listener: (payload: NxrEventMap[EventNames[N]]) => void) => () => void;
 };
 
+/**
+ * What the Electron preload's functions resolve to. Errors cannot cross contextBridge with their
+ * code, file and path (only the message survives), so the preload returns them as data and the
+ * renderer's bridge turns them back into thrown NxrErrors.
+ */
+export type IpcEnvelope<T> = { ok: true; result: T } | { ok: false; error: NxrErrorInfo };
+
+/** `window.nxr` as the preload exposes it (src/preload/index.ts checks `typeof api` against it). */
+export type NxrPreloadApi = {
+  [N in keyof InvokeNames]: (
+    ...args: InvokeArgs<InvokeNames[N]>
+  ) => Promise<IpcEnvelope<InvokeResult<InvokeNames[N]>>>;
+} & {
+  [N in keyof EventNames]: (listener: (payload: NxrEventMap[EventNames[N]]) => void) => () => void;
+};
+
 // Every channel has a bridge name (compile-time check: adding a channel without a name fails here).
 type MissingInvokeName = Exclude<InvokeChannel, InvokeNames[keyof InvokeNames]>;
 type MissingEventName = Exclude<EventChannel, EventNames[keyof EventNames]>;

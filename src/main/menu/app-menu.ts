@@ -1,0 +1,88 @@
+/**
+ * The application menu as data. Only what works is listed: the Refine menu (Choose Parameters …
+ * Transform Data) joins when its dialogs exist. Accelerators use CmdOrCtrl and keep NeXpy's
+ * bindings (Ctrl+O open, Ctrl+W close).
+ */
+import { basename } from 'node:path';
+
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface MenuState {
+  platform: NodeJS.Platform;
+  /** Most recent first. */
+  recentFiles: readonly string[];
+  /** A file is open in the window (enables Close). */
+  hasOpenFile: boolean;
+  /** Development build: adds Reload and Developer Tools. */
+  dev: boolean;
+}
+
+export interface MenuActions {
+  openFile: () => void;
+  openRecent: (path: string) => void;
+  clearRecent: () => void;
+  closeFile: () => void;
+}
+
+export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
+  const mac = state.platform === 'darwin';
+  const recent: MenuItemConstructorOptions[] =
+    state.recentFiles.length === 0
+      ? [{ label: 'No Recent Files', enabled: false }]
+      : state.recentFiles.map((path) => ({
+          // NeXpy shows the base name, with the full path as tooltip (sublabel where no tooltips).
+          label: basename(path),
+          sublabel: path,
+          toolTip: path,
+          click: () => actions.openRecent(path),
+        }));
+  const file: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: actions.openFile },
+      {
+        label: 'Open Recent',
+        submenu: [
+          ...recent,
+          { type: 'separator' },
+          {
+            label: 'Clear Recently Opened',
+            enabled: state.recentFiles.length > 0,
+            click: actions.clearRecent,
+          },
+        ],
+      },
+      { type: 'separator' },
+      { label: 'Close', accelerator: 'CmdOrCtrl+W', enabled: state.hasOpenFile, click: actions.closeFile },
+      ...(mac ? [] : [{ type: 'separator' } as const, { label: 'Quit', role: 'quit' } as const]),
+    ],
+  };
+  const edit: MenuItemConstructorOptions = {
+    label: 'Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
+  };
+  const view: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      ...(state.dev
+        ? [{ role: 'reload' } as const, { role: 'toggleDevTools' } as const, { type: 'separator' } as const]
+        : []),
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+  const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu' };
+  const appMenu: MenuItemConstructorOptions[] = mac ? [{ role: 'appMenu' }] : [];
+  return [...appMenu, file, edit, view, windowMenu];
+}

@@ -1,0 +1,63 @@
+/**
+ * The bridge in browser mode (`nxr serve`): the same contract over a WebSocket to the server that
+ * served this page, frames as binary WebSocket messages (src/shared/wire.ts).
+ */
+import { NxrError } from '../../shared/errors.ts';
+import type { NxrBridge } from '../../shared/ipc.ts';
+import { createRpcClient, type RpcPort } from '../../shared/rpc.ts';
+import { createWireDecoder, encodeWireMessage } from '../../shared/wire.ts';
+
+function websocketPort(ws: WebSocket, opened: Promise<void>): RpcPort {
+  return {
+    post(message) {
+      const { text, binaries } = encodeWireMessage(message);
+      void opened.then(() => {
+        ws.send(text);
+        for (const b of binaries) ws.send(b);
+      });
+    },
+    listen(handler) {
+      const decode = createWireDecoder(handler);
+      const l = (e: MessageEvent<string | ArrayBuffer>): void => decode(e.data);
+      ws.addEventListener('message', l);
+      return () => ws.removeEventListener('message', l);
+    },
+  };
+}
+
+/** Connects to `url` (default: ws://<this page's host>/ws). `onClose` is told when the server goes away. */
+export function websocketBridge(url = `ws://${location.host}/ws`, onClose?: () => void): NxrBridge {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.addEventListener('open', () => resolve(), { once: true });
+    ws.addEventListener('error', () => reject(new Error('cannot connect')), { once: true });
+  });
+  opened.catch(() => undefined);
+  const client = createRpcClient(websocketPort(ws, opened));
+  ws.addEventListener('close', () => {
+    client.close(
+      new NxrError({
+        code: 'INTERNAL',
+        message: 'the connection to nxr serve was lost; restart it and reload',
+      }),
+    );
+    onClose?.();
+  });
+  return {
+    appInfo: () => client.invoke('app:info'),
+    openFileDialog: () => client.invoke('dialog:open-file'),
+    listDirectory: (dir) => client.invoke('fs:list', dir),
+    openFile: (path) => client.invoke('file:open', path),
+    closeFile: (fileId) => client.invoke('file:close', fileId),
+    listChildren: (fileId, path) => client.invoke('tree:children', fileId, path),
+    getEntity: (fileId, path) => client.invoke('tree:entity', fileId, path),
+    readFrame: (fileId, path, index) => client.invoke('data:frame', fileId, path, index),
+    startJob: (request) => client.invoke('job:start', request),
+    cancelJob: (jobId) => client.invoke('job:cancel', jobId),
+    onJobProgress: (l) => client.on('job:progress', l),
+    onJobLog: (l) => client.on('job:log', l),
+    onJobEnd: (l) => client.on('job:end', l),
+    onMenuCommand: (l) => client.on('menu:command', l),
+  };
+}

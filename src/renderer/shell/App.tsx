@@ -1,0 +1,167 @@
+/**
+ * The window: toolbar (Open, Close, Expand/Collapse all), the NeXus tree on the left, the selected
+ * node's attributes on the right, and a status bar. Files open read-only.
+ */
+import { useCallback, useEffect, useState } from 'react';
+
+import type { AppInfo } from '../../shared/ipc.ts';
+import { onBridgeClosed } from '../bridge/index.ts';
+import { useBridge, useTree } from '../state/store-context.tsx';
+import { AttributesPanel } from '../tree/AttributesPanel.tsx';
+import { formatBytes } from '../tree/format.ts';
+import { TreeView } from '../tree/TreeView.tsx';
+import styles from './App.module.css';
+import { FileBrowser } from './FileBrowser.tsx';
+
+export function App() {
+  const bridge = useBridge();
+  const file = useTree((s) => s.file);
+  const opening = useTree((s) => s.opening);
+  const error = useTree((s) => s.error);
+  const openFile = useTree((s) => s.openFile);
+  const closeFile = useTree((s) => s.closeFile);
+  const expandAll = useTree((s) => s.expandAll);
+  const collapseAll = useTree((s) => s.collapseAll);
+  const clearError = useTree((s) => s.clearError);
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [browsing, setBrowsing] = useState(false);
+  const [lost, setLost] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void bridge.appInfo().then((i) => {
+      if (!live) return;
+      setInfo(i);
+      if (i.initialFile) void openFile(i.initialFile);
+    });
+    const offMenu = bridge.onMenuCommand((c) => {
+      if (c.command === 'open-file') void openFile(c.path);
+      else void closeFile();
+    });
+    const offLost = onBridgeClosed(() => setLost(true));
+    return () => {
+      live = false;
+      offMenu();
+      offLost();
+    };
+  }, [bridge, openFile, closeFile]);
+
+  const browserMode = info?.mode === 'browser';
+  const open = useCallback(async () => {
+    if (browserMode) setBrowsing(true);
+    else {
+      const path = await bridge.openFileDialog();
+      if (path) await openFile(path);
+    }
+  }, [browserMode, bridge, openFile]);
+
+  useEffect(() => {
+    // Ctrl/Cmd+O in browser mode (Electron's menu owns the accelerator there).
+    if (!browserMode) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        setBrowsing(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [browserMode]);
+
+  const runExpandAll = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      await expandAll();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className={styles.app}>
+      <header className={styles.toolbar}>
+        <button type="button" onClick={() => void open()}>
+          Open…
+        </button>
+        <button type="button" onClick={() => void closeFile()} disabled={!file}>
+          Close
+        </button>
+        <span className={styles.sep} />
+        <button type="button" onClick={() => void runExpandAll()} disabled={!file || busy}>
+          Expand all
+        </button>
+        <button type="button" onClick={collapseAll} disabled={!file}>
+          Collapse all
+        </button>
+        <span className={styles.title}>{file ? file.info.path : 'NXRefine'}</span>
+        {file ? (
+          <span className={styles.readonly} title="Files open read-only">
+            read-only
+          </span>
+        ) : null}
+      </header>
+      {lost ? (
+        <div role="alert" className={styles.banner}>
+          The connection to <code>nxr serve</code> was lost. Restart it and reload this page.
+        </div>
+      ) : null}
+      {error ? (
+        <div role="alert" className={styles.banner}>
+          <span>{error.message}</span>
+          <button type="button" onClick={clearError}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      <main className={styles.split}>
+        <section className={styles.treePane} aria-label="NeXus tree">
+          {file ? (
+            <TreeView />
+          ) : (
+            <div className={styles.empty}>
+              {opening ? (
+                <p>Opening {opening}…</p>
+              ) : (
+                <>
+                  <p>No file open.</p>
+                  <p>
+                    <button type="button" onClick={() => void open()}>
+                      Open a NeXus file…
+                    </button>
+                  </p>
+                  <p className={styles.muted}>{browserMode ? 'Ctrl+O' : 'File ▸ Open… (Ctrl+O)'}</p>
+                </>
+              )}
+            </div>
+          )}
+        </section>
+        <section className={styles.infoPane} aria-label="Attributes">
+          <AttributesPanel />
+        </section>
+      </main>
+      <footer className={styles.status}>
+        <span>
+          {info ? (browserMode ? `Browser mode · ${info.rootName ?? ''}` : 'Desktop') : 'Connecting…'}
+        </span>
+        {file ? (
+          <span>
+            {file.info.name} · {formatBytes(file.info.sizeBytes)} · {Object.keys(file.nodes).length} nodes
+            loaded
+          </span>
+        ) : null}
+        <span>{info ? `v${info.version}` : ''}</span>
+      </footer>
+      {browsing && info ? (
+        <FileBrowser
+          rootName={info.rootName ?? 'folder'}
+          onCancel={() => setBrowsing(false)}
+          onOpen={(path) => {
+            setBrowsing(false);
+            void openFile(path);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
