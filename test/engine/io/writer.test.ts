@@ -449,7 +449,7 @@ await updateNexusFile(${JSON.stringify(p)}, async (w) => {
 });
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, ['--import', join(repoRoot, 'bin', 'register-ts.mjs'), script], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
