@@ -126,7 +126,7 @@ rep['links'] = {
     'hard_same': f['f1/sample'].id == f['entry/sample'].id,
 }
 rep['soft_value'] = s(f['f1/data/distance_link'])
-for name in ['bslz4', 'gzip', 'lz4', 'blosc']:
+for name in ['bslz4', 'gzip', 'lz4', 'blosc', 'none']:
     d = h5py.File(raw, 'r')['entry/data/' + name]
     data, how = read_stack(d)
     rep['stacks'][name] = {'shape': list(d.shape), 'maxshape': [None if m is None else int(m) for m in d.maxshape],
@@ -175,6 +175,7 @@ describe('a scan written by the writer, read by Debian h5py', () => {
       ['gzip', { gzip: 1 }],
       ['lz4', 'lz4'],
       ['blosc', 'blosc'],
+      ['none', 'none'],
     ];
     for (const [name, compression] of comps) {
       const p = `/entry/data/${name}`;
@@ -265,7 +266,7 @@ describe('a scan written by the writer, read by Debian h5py', () => {
   });
 
   it('writes chunked, resizable frame stacks with the requested filters and exact values', () => {
-    const want = { bslz4: '32008', gzip: 'gzip', lz4: '32004', blosc: '32001' } as const;
+    const want = { bslz4: '32008', gzip: 'gzip', lz4: '32004', blosc: '32001', none: undefined } as const;
     for (const [name, filter] of Object.entries(want)) {
       const s = report.stacks[name]!;
       expect(s, name).toMatchObject({
@@ -275,7 +276,8 @@ describe('a scan written by the writer, read by Debian h5py', () => {
         dtype: '<u4',
         sum: expectedSum,
       });
-      expect(s.filters, name).toContain(filter);
+      if (filter === undefined) expect(s.filters, name).toEqual([]);
+      else expect(s.filters, name).toContain(filter);
       expect(s.first, name).toEqual(Array.from(all.subarray(0, 8)));
       expect(s.last, name).toEqual(Array.from(all.subarray(all.length - 8)));
       // gzip, lz4 and blosc open natively in Debian's h5py; bitshuffle natively where a plugin exists
