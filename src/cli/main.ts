@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 
-import { formatNxrError, isNxrError } from '../shared/errors.ts';
+import { isNxrError } from '../shared/errors.ts';
 import type { CliIo, Command } from './command.ts';
 
 const commandsDir = new URL('./commands/', import.meta.url);
@@ -59,7 +59,7 @@ export async function main(argv: string[], ioOverride?: Partial<CliIo>): Promise
     return await cmd.run(rest, io);
   } catch (e) {
     if (isNxrError(e)) {
-      io.err(`nxr: ${formatNxrError(e)}`);
+      io.err(`nxr: ${e.message}`);
       return e.code === 'BAD_PARAMETER' ? 2 : 1;
     }
     io.err(`nxr: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
