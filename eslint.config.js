@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto', 'zlib'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'url',
+  'crypto',
+  'zlib',
+];
 const upward = (...dirs) => dirs.flatMap((d) => [`**/${d}`, `**/${d}/**`]);
 
 export default tseslint.config(
@@ -49,7 +59,10 @@ export default tseslint.config(
         'error',
         {
           paths: ['electron', 'react', 'h5wasm', 'h5wasm/node'],
-          patterns: [{ group: nodeBuiltins }, { group: upward('engine', 'main', 'preload', 'renderer', 'cli') }],
+          patterns: [
+            { group: nodeBuiltins },
+            { group: upward('engine', 'main', 'preload', 'renderer', 'cli') },
+          ],
         },
       ],
     },
@@ -66,7 +79,10 @@ export default tseslint.config(
           paths: ['electron', 'h5wasm/node'],
           patterns: [
             { group: nodeBuiltins, message: 'the renderer talks to the engine only through the bridge' },
-            { group: upward('engine', 'main', 'preload', 'cli'), message: 'the renderer imports shared, nexus, refine only' },
+            {
+              group: upward('engine', 'main', 'preload', 'cli'),
+              message: 'the renderer imports shared, nexus, refine only',
+            },
           ],
         },
       ],
@@ -78,7 +94,9 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'the engine runs under plain Node too (CLI, tests, browser mode)' }],
+          paths: [
+            { name: 'electron', message: 'the engine runs under plain Node too (CLI, tests, browser mode)' },
+          ],
           patterns: [{ group: upward('main', 'preload', 'renderer') }],
         },
       ],

@@ -16,7 +16,8 @@ async function run(): Promise<{ frames: number; seconds: number; checksum: numbe
   if (variant === 'reference') {
     const t0 = performance.now();
     let checksum = 0;
-    for (let i = 0; i < frames; i++) checksum += frameSumAndMax(f.readFrame(dataset, i).data as Int32Array).sum;
+    for (let i = 0; i < frames; i++)
+      checksum += frameSumAndMax(f.readFrame(dataset, i).data as Int32Array).sum;
     f.close();
     return { frames, seconds: (performance.now() - t0) / 1000, checksum };
   }

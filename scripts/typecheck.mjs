@@ -5,6 +5,9 @@ const projects = ['tsconfig.core.json', 'tsconfig.node.json', 'tsconfig.web.json
 let failed = false;
 for (const p of projects) {
   const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', p], { stdio: 'inherit' });
-  if (r.status !== 0) { console.error(`typecheck failed: ${p}`); failed = true; }
+  if (r.status !== 0) {
+    console.error(`typecheck failed: ${p}`);
+    failed = true;
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -44,15 +44,25 @@ export function numberOption(name: string, raw: string | undefined): number | un
 }
 
 /** A comma-separated list of numbers, e.g. --cell 3.82,3.89,11.68,90,90,90. */
-export function numberListOption(name: string, raw: string | undefined, length?: number): number[] | undefined {
+export function numberListOption(
+  name: string,
+  raw: string | undefined,
+  length?: number,
+): number[] | undefined {
   if (raw === undefined) return undefined;
   const parts = raw.split(',').map((s) => s.trim());
   const values = parts.map((s) => Number(s));
   if (parts.some((s) => s === '') || values.some((v) => !Number.isFinite(v))) {
-    throw new NxrError({ code: 'BAD_PARAMETER', message: `--${name} must be comma-separated numbers, got '${raw}'` });
+    throw new NxrError({
+      code: 'BAD_PARAMETER',
+      message: `--${name} must be comma-separated numbers, got '${raw}'`,
+    });
   }
   if (length !== undefined && values.length !== length) {
-    throw new NxrError({ code: 'BAD_PARAMETER', message: `--${name} needs ${length} numbers, got ${values.length}` });
+    throw new NxrError({
+      code: 'BAD_PARAMETER',
+      message: `--${name} needs ${length} numbers, got ${values.length}`,
+    });
   }
   return values;
 }
