@@ -2,7 +2,13 @@
  * The bridge under Electron: `window.nxr` from the preload, whose functions resolve to envelopes
  * ({ ok, result } | { ok: false, error }); failures are thrown here as NxrErrors again.
  */
-import type { bridgeInvokeNames, InvokeResult, IpcEnvelope, NxrBridge, NxrPreloadApi } from '../../shared/ipc.ts';
+import type {
+  bridgeInvokeNames,
+  InvokeResult,
+  IpcEnvelope,
+  NxrBridge,
+  NxrPreloadApi,
+} from '../../shared/ipc.ts';
 import { errorFromInfo } from '../../shared/rpc.ts';
 
 function unwrap<T>(envelope: IpcEnvelope<T>): T {

@@ -6,6 +6,7 @@ import { NxrError } from '../../shared/errors.ts';
 import type { NxrBridge } from '../../shared/ipc.ts';
 import { createRpcClient, type RpcPort } from '../../shared/rpc.ts';
 import { createWireDecoder, encodeWireMessage } from '../../shared/wire.ts';
+import { rpcBridge } from './rpc-bridge.ts';
 
 function websocketPort(ws: WebSocket, opened: Promise<void>): RpcPort {
   return {
@@ -44,20 +45,5 @@ export function websocketBridge(url = `ws://${location.host}/ws`, onClose?: () =
     );
     onClose?.();
   });
-  return {
-    appInfo: () => client.invoke('app:info'),
-    openFileDialog: () => client.invoke('dialog:open-file'),
-    listDirectory: (dir) => client.invoke('fs:list', dir),
-    openFile: (path) => client.invoke('file:open', path),
-    closeFile: (fileId) => client.invoke('file:close', fileId),
-    listChildren: (fileId, path) => client.invoke('tree:children', fileId, path),
-    getEntity: (fileId, path) => client.invoke('tree:entity', fileId, path),
-    readFrame: (fileId, path, index) => client.invoke('data:frame', fileId, path, index),
-    startJob: (request) => client.invoke('job:start', request),
-    cancelJob: (jobId) => client.invoke('job:cancel', jobId),
-    onJobProgress: (l) => client.on('job:progress', l),
-    onJobLog: (l) => client.on('job:log', l),
-    onJobEnd: (l) => client.on('job:end', l),
-    onMenuCommand: (l) => client.on('menu:command', l),
-  };
+  return rpcBridge(client);
 }
