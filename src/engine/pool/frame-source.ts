@@ -23,10 +23,23 @@ export function toFrameArray(data: NumericArray): FrameArray {
   return data;
 }
 
+/**
+ * Opens the stack for frame reads. When the dataset is an external link (NXRefine wrappers link
+ * f1/data/data to the raw <scan>/f1.h5), the target file is opened directly, so frames are not
+ * looked up through the link again for every read.
+ */
 export async function openFrameSource(file: string, dataset: string): Promise<FrameSource> {
-  const nx = await openNexusFile(file);
+  let nx = await openNexusFile(file);
+  let path = dataset;
   try {
-    const node = nx.entity(dataset, { attrs: false });
+    let node = nx.entity(path, { attrs: false });
+    const link = node.link;
+    if (link?.type === 'external' && link.resolvedFile !== undefined && !node.dangling) {
+      nx.close();
+      nx = await openNexusFile(link.resolvedFile);
+      path = link.target;
+      node = nx.entity(path, { attrs: false });
+    }
     const shape = node.shape;
     if (node.kind !== 'dataset' || !shape || shape.length !== 3) {
       throw new NxrError({
@@ -42,7 +55,7 @@ export async function openFrameSource(file: string, dataset: string): Promise<Fr
       frameShape: [rows, cols],
       dtype: node.dtype ?? '',
       readFrame(index) {
-        const f = nx.readFrame(dataset, index);
+        const f = nx.readFrame(path, index);
         return { shape: [rows, cols], dtype: f.dtype, data: toFrameArray(f.data) };
       },
       close: () => nx.close(),

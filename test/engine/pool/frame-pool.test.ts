@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FramePool, kernelModuleUrl, mergeFrameStats, splitFrames } from '../../../src/engine/pool/index.ts';
 import type { PoolProgress } from '../../../src/engine/pool/index.ts';
 import { NxrError } from '../../../src/shared/errors.ts';
-import { directFrameMaxima, directFrameSums, writeStack, type StackSpec } from './make-stack.ts';
+import {
+  directFrameMaxima,
+  directFrameSums,
+  writeStack,
+  writeWrapper,
+  type StackSpec,
+} from './make-stack.ts';
 
 const fixture = (name: string): string => kernelModuleUrl(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -64,6 +70,22 @@ describe('FramePool', () => {
     // one progress report per frame, ending at the total
     expect(progress.map((p) => p.done)).toEqual(Array.from({ length: spec.frames }, (_, i) => i + 1));
     expect(progress.at(-1)).toEqual({ done: spec.frames, total: spec.frames });
+  });
+
+  it('reads a stack reached through an external link (NXRefine wrapper → raw file)', async () => {
+    const wrapper = join(dir, 'wrapper.nxs');
+    await writeWrapper(wrapper, 'stack.nxs');
+    const parts = await pool.runKernel(
+      'frame-stats',
+      {},
+      { file: wrapper, dataset: '/f1/data/data', frames: [0, spec.frames] },
+    );
+    expect(Array.from(mergeFrameStats(parts, 0, spec.frames).sums)).toEqual(directFrameSums(values, spec));
+    const dangling = join(dir, 'dangling.nxs');
+    await writeWrapper(dangling, 'missing.h5');
+    await expect(
+      pool.runKernel('frame-stats', {}, { file: dangling, dataset: '/f1/data/data', frames: [0, 1] }),
+    ).rejects.toMatchObject({ code: 'DANGLING_LINK', file: dangling, path: '/f1/data/data' });
   });
 
   it('processes a sub-range with one frame per task', async () => {

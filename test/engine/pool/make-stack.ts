@@ -51,6 +51,25 @@ export async function writeStack(file: string, spec: StackSpec): Promise<Int32Ar
   return values;
 }
 
+/**
+ * Writes an NXRefine-style wrapper: /f1/data/data is an external link to `target`:/entry/data/data
+ * (`target` as given, relative to the wrapper's folder).
+ */
+export async function writeWrapper(file: string, target: string): Promise<void> {
+  const Module = await h5wasm.ready;
+  Module.activate_throwing_error_handler();
+  const f = new h5wasm.File(file, 'w');
+  try {
+    const entry = f.create_group('f1');
+    entry.create_attribute('NX_class', 'NXentry');
+    const data = entry.create_group('data');
+    data.create_attribute('NX_class', 'NXdata');
+    data.create_external_link(target, '/entry/data/data', 'data');
+  } finally {
+    f.close();
+  }
+}
+
 /** Sum of each frame of `values`, computed directly. */
 export function directFrameSums(values: Int32Array, spec: StackSpec): number[] {
   const px = spec.rows * spec.cols;
