@@ -30,17 +30,21 @@ export class NxrError extends Error {
   readonly code: NxrErrorCode;
   readonly file?: string;
   readonly path?: string;
+  /** The message without the "file:path: " prefix (what crosses IPC as `message`). */
+  readonly detail: string;
 
   constructor(info: NxrErrorInfo, options?: { cause?: unknown }) {
     super(formatNxrError(info), options);
     this.name = 'NxrError';
     this.code = info.code;
+    this.detail = info.message;
     if (info.file !== undefined) this.file = info.file;
     if (info.path !== undefined) this.path = info.path;
   }
 
+  /** Serialisable form; `new NxrError(e.toJSON())` gives the same error back. */
   toJSON(): NxrErrorInfo {
-    const out: NxrErrorInfo = { code: this.code, message: this.message };
+    const out: NxrErrorInfo = { code: this.code, message: this.detail };
     if (this.file !== undefined) out.file = this.file;
     if (this.path !== undefined) out.path = this.path;
     return out;

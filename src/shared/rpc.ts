@@ -36,12 +36,9 @@ export function collectTransferables(value: unknown, out: ArrayBuffer[] = [], de
   return out;
 }
 
-/** Rebuild a thrown NxrError from its wire form (its message already carries "file:path: "). */
+/** Rebuild a thrown NxrError from its wire form (NxrError.toJSON keeps file and path apart from the message). */
 export function errorFromInfo(info: NxrErrorInfo): NxrError {
-  const prefix = [info.file, info.path].filter((s) => s !== undefined && s !== '').join(':');
-  const message =
-    prefix && info.message.startsWith(`${prefix}: `) ? info.message.slice(prefix.length + 2) : info.message;
-  return new NxrError({ ...info, message });
+  return new NxrError(info);
 }
 
 export interface ServeOptions {

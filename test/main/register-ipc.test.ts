@@ -65,7 +65,7 @@ describe('registerIpcHandlers', () => {
     });
     expect(await call('file:open', trusted, '/x/scan.nxs')).toEqual({
       ok: false,
-      error: { code: 'FILE_NOT_FOUND', message: '/x/scan.nxs: no such file', file: '/x/scan.nxs' },
+      error: { code: 'FILE_NOT_FOUND', message: 'no such file', file: '/x/scan.nxs' },
     });
     expect(errors).toEqual(['file:open:FILE_NOT_FOUND']);
   });

@@ -12,6 +12,7 @@ import { formatBytes } from '../tree/format.ts';
 import { TreeView } from '../tree/TreeView.tsx';
 import styles from './App.module.css';
 import { FileBrowser } from './FileBrowser.tsx';
+import { formatNxrError } from '../../shared/errors.ts';
 
 export function App() {
   const bridge = useBridge();
@@ -108,7 +109,7 @@ export function App() {
       ) : null}
       {error ? (
         <div role="alert" className={styles.banner}>
-          <span>{error.message}</span>
+          <span>{formatNxrError(error)}</span>
           <button type="button" onClick={clearError}>
             Dismiss
           </button>

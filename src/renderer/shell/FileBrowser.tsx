@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 import type { NxrErrorInfo } from '../../shared/errors.ts';
-import { toErrorInfo } from '../../shared/errors.ts';
+import { formatNxrError, toErrorInfo } from '../../shared/errors.ts';
 import type { DirListing } from '../../shared/ipc.ts';
 import { useBridge } from '../state/store-context.tsx';
 import { formatBytes } from '../tree/format.ts';
@@ -74,7 +74,7 @@ export function FileBrowser({
         </header>
         {error ? (
           <p role="alert" className={styles.errorText}>
-            {error.message}
+            {formatNxrError(error)}
           </p>
         ) : null}
         <ul className={styles.entries}>

@@ -8,6 +8,7 @@ import type { NxAttribute } from '../../nexus/model/types.ts';
 import { useTree } from '../state/store-context.tsx';
 import { formatShapeText, formatValue, kindText, linkKindText, linkTargetText } from './format.ts';
 import styles from './AttributesPanel.module.css';
+import { formatNxrError } from '../../shared/errors.ts';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -56,7 +57,7 @@ export function AttributesPanel() {
       </div>
       {entityError ? (
         <p role="alert" className={styles.error}>
-          {entityError.message}
+          {formatNxrError(entityError)}
         </p>
       ) : null}
       {node ? (
@@ -95,7 +96,7 @@ export function AttributesPanel() {
           <pre className={styles.value}>{formatValue(shown.value)}</pre>
         </section>
       ) : null}
-      {shown?.valueError ? <p className={styles.error}>Value: {shown.valueError.message}</p> : null}
+      {shown?.valueError ? <p className={styles.error}>Value: {formatNxrError(shown.valueError)}</p> : null}
       <section>
         <h3 className={styles.heading}>Attributes{shown ? ` (${shown.attributes.length})` : ''}</h3>
         {!shown && !entityError ? <p className={styles.muted}>Loading…</p> : null}

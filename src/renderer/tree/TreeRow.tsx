@@ -5,6 +5,7 @@ import { isExpandable, type TreeNodeState, type VisibleRow } from '../state/tree
 import { formatShapeText, linkTargetText } from './format.ts';
 import { NodeIcon } from './NodeIcon.tsx';
 import styles from './TreeView.module.css';
+import { formatNxrError } from '../../shared/errors.ts';
 
 export interface TreeRowProps {
   row: VisibleRow;
@@ -83,7 +84,7 @@ export const TreeRow = memo(function TreeRow({
       {node.dangling ? <span className={styles.missing}>missing</span> : null}
       {state.loading ? <span className={styles.meta}>loading…</span> : null}
       {state.error ? (
-        <span className={styles.missing} title={state.error.message}>
+        <span className={styles.missing} title={formatNxrError(state.error)}>
           error
         </span>
       ) : null}
