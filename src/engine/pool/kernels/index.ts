@@ -3,10 +3,14 @@
  * Electron build contains every kernel); add one line per new frame-parallel step.
  */
 import type { FrameKernel } from '../models.ts';
+import { findMaximumKernel } from './find-maximum.ts';
+import { findPeaksKernel } from './find-peaks.ts';
 import { frameStatsKernel } from './frame-stats.ts';
 
 export const kernels = {
   'frame-stats': frameStatsKernel,
+  'find-maximum': findMaximumKernel,
+  'find-peaks': findPeaksKernel,
 } satisfies Record<string, FrameKernel<never, unknown>>;
 
 export type KernelName = keyof typeof kernels;
