@@ -91,7 +91,9 @@ export async function findPeaks(options: FindPeaksOptions, ctx: JobContext = {})
     ),
   );
   throwIfAborted(ctx.signal, file);
-  const pieces: RangePieces[] = ranges.map((r) => ({ start: r.start, stop: r.stop, pieces: r.result }));
+  const pieces: RangePieces[] = ranges.map((r) => r.result);
+  const missing = pieces.reduce((n, r) => n + (r.missing?.length ?? 0), 0);
+  if (missing > 0) ctx.onLog?.(`${missing} frame(s) without data (NaN) skipped`, 'warn');
   const peaks: FoundPeak[] = finishPeakSearch(pieces, parameters).map((p) => ({
     ...p,
     polarAngle: computePolarAngle(geometry, p.x, p.y, { frame: p.z }),

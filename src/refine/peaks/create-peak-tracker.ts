@@ -1,14 +1,7 @@
-import { estimateFrameBackground } from './estimate-frame-background.ts';
+import { sampleFrame } from './estimate-frame-background.ts';
 import { findLocalMaxima } from './find-local-maxima.ts';
 import { measurePeakBox } from './measure-peak-box.ts';
-import type {
-  FrameMoments,
-  FrameShape,
-  FrameValues,
-  LocalMaximum,
-  PeakPiece,
-  PeakSearchParameters,
-} from './models.ts';
+import type { FrameShape, FrameValues, LocalMaximum, PeakPiece, PeakSearchParameters } from './models.ts';
 
 export interface PeakTrackerOptions {
   shape: FrameShape;
@@ -16,14 +9,14 @@ export interface PeakTrackerOptions {
   mask: Uint8Array | null;
   parameters: PeakSearchParameters;
   /**
-   * Reads a frame outside the frames pushed so far (the backward margin of a track born on the
-   * first frames of a range); returns null when the frame is outside the searched range.
+   * Reads a frame before the first one processed (the leading margin of a track born on the first
+   * frames of a range); null when the frame is outside the searched range.
    */
   readEarlierFrame?: (z: number) => FrameValues | null;
 }
 
 export interface PeakTracker {
-  /** An owned frame (z increasing by one each call): detect, link, measure. */
+  /** An owned frame (z increasing): detect, link, measure. */
   processFrame(z: number, data: FrameValues): void;
   /**
    * A frame after the owned ones: only the trailing margins of tracks are measured (detections
@@ -32,79 +25,98 @@ export interface PeakTracker {
   processTrailingFrame(z: number, data: FrameValues): void;
   /** True while some track still wants trailing frames. */
   needsTrailingFrames(): boolean;
+  /** Owned frames seen so far that held no finite value (missing, NaN-filled). */
+  readonly missingFrames: readonly number[];
   /** Every track as a piece (finished ones and those still open at the end). */
   finish(): PeakPiece[];
 }
 
 interface Track {
   piece: PeakPiece;
-  /** Where the next frame's detection is expected (last detection). */
+  /** Where the next detection is expected (the last detection). */
   anchorX: number;
   anchorY: number;
+  /** Usable (not missing) frames since the last detection. */
+  age: number;
+}
+
+/** The frame has no finite value (QM2 fills missing images with NaN). */
+export function isMissingFrame(data: FrameValues, mask: Uint8Array | null): boolean {
+  return sampleFrame(data, mask).finite === 0;
 }
 
 /**
  * Links per-frame local maxima into 3-D peaks while the frames stream past (spec §5.1, with the
- * fixes of docs/design/peak-search.md):
+ * changes of docs/design/peak-search.md):
  *
- * - detections are the frame's local maxima (min distance m = minPixels) above the tracking level
- *   `min(T, max(trackFraction·T, median + 10·√median))`, so that a peak's faint leading and
- *   trailing frames belong to it (a track only becomes a peak if it exceeds T somewhere);
- * - a detection continues a track whose last detection is within m pixels (Chebyshev) and at most
- *   `marginFrames` frames back (closest first), so a peak is never split by a noisy frame and the
- *   position never has to stay within NXRefine's fixed 10-pixel sphere of its brightest frame;
- * - every frame of a track, plus `marginFrames` frames before its first and after its last
+ * - detections are the frame's local maxima (min distance m = minPixels, NXRefine's skimage rule)
+ *   above the tracking level `min(T, max(trackFraction·T, median + 10·√median))`, so that a
+ *   peak's faint leading and trailing frames belong to it; a track becomes a peak only if one of
+ *   its detections exceeds T;
+ * - a detection continues the track whose last detection is nearest (Chebyshev, ≤ m pixels) and at
+ *   most `maxGapFrames` usable frames back — so the position need not stay within NXRefine's fixed
+ *   10-pixel sphere around the brightest frame, and a long peak is never split;
+ * - every frame of a track, plus `marginFrames` usable frames before its first and after its last
  *   detection, is measured with {@link measurePeakBox} (background-subtracted moments).
  *
- * Frames are not kept beyond the last `marginFrames` (for the leading margins of new tracks).
+ * Missing (NaN-filled) frames are skipped: they neither end a track nor count as margin.
+ * Only the last few frames are kept (for the leading margins of new tracks).
  */
 export function createPeakTracker(options: PeakTrackerOptions): PeakTracker {
   const { shape, mask } = options;
   const p = options.parameters;
   const m = p.minPixels;
   const G = p.marginFrames;
+  const gap = p.maxGapFrames;
   const half = p.boxHalfWidth;
   const recent: Array<{ z: number; data: FrameValues }> = [];
+  const missing: number[] = [];
   let active: Track[] = [];
   const done: PeakPiece[] = [];
+  let firstProcessed: number | undefined;
 
   const measure = (t: Track, z: number, data: FrameValues, x: number, y: number, core: boolean): void => {
     t.piece.frames.push(measurePeakBox(data, shape, mask, x, y, half, z, core));
   };
 
-  const frameAt = (z: number): FrameValues | null => {
-    for (const f of recent) if (f.z === z) return f.data;
-    return options.readEarlierFrame?.(z) ?? null;
+  /** Up to G usable frames before z, oldest first (from memory, else read). */
+  const framesBefore = (z: number): Array<{ z: number; data: FrameValues }> => {
+    const out: Array<{ z: number; data: FrameValues }> = [];
+    for (let zz = z - 1; zz >= z - 4 * G - 1 && out.length < G; zz--) {
+      const kept = recent.find((f) => f.z === zz);
+      if (kept) {
+        out.push(kept);
+        continue;
+      }
+      if (firstProcessed !== undefined && zz >= firstProcessed) continue; // a missing frame we skipped
+      const f = options.readEarlierFrame?.(zz) ?? null;
+      if (f === null) break;
+      if (!isMissingFrame(f, mask)) out.push({ z: zz, data: f });
+    }
+    return out.reverse();
   };
 
-  const retire = (z: number): void => {
-    // Tracks whose last detection is G frames back have all their trailing margin.
+  const retire = (): void => {
     const keep: Track[] = [];
     for (const t of active) {
-      if (z - t.piece.lastZ >= G) done.push(t.piece);
+      if (t.age >= G) done.push(t.piece);
       else keep.push(t);
     }
     active = keep;
   };
 
-  const remember = (z: number, data: FrameValues): void => {
-    if (G === 0) return;
-    recent.push({ z, data });
-    while (recent.length > G) recent.shift();
-  };
-
-  const link = (detections: LocalMaximum[], z: number): Array<LocalMaximum | null> => {
+  const link = (detections: LocalMaximum[]): Array<LocalMaximum | null> => {
     const assigned: Array<LocalMaximum | null> = active.map(() => null);
     if (detections.length === 0 || active.length === 0) return assigned;
-    const pairs: Array<{ t: number; d: number; gap: number; dist: number; value: number }> = [];
+    const pairs: Array<{ t: number; d: number; age: number; dist: number; value: number }> = [];
     active.forEach((t, ti) => {
-      const gap = z - t.piece.lastZ - 1;
+      if (t.age > gap) return;
       detections.forEach((d, di) => {
         const dist = Math.max(Math.abs(d.x - t.anchorX), Math.abs(d.y - t.anchorY));
-        if (dist <= m) pairs.push({ t: ti, d: di, gap, dist, value: d.value });
+        if (dist <= m) pairs.push({ t: ti, d: di, age: t.age, dist, value: d.value });
       });
     });
-    pairs.sort((a, b) => a.gap - b.gap || a.dist - b.dist || b.value - a.value || a.t - b.t || a.d - b.d);
+    pairs.sort((a, b) => a.age - b.age || a.dist - b.dist || b.value - a.value || a.t - b.t || a.d - b.d);
     const used = new Set<number>();
     for (const q of pairs) {
       if (assigned[q.t] !== null || used.has(q.d)) continue;
@@ -115,14 +127,21 @@ export function createPeakTracker(options: PeakTrackerOptions): PeakTracker {
   };
 
   return {
+    missingFrames: missing,
     processFrame(z, data) {
-      const background = estimateFrameBackground(data, mask);
+      firstProcessed ??= z;
+      const sample = sampleFrame(data, mask);
+      if (sample.finite === 0) {
+        missing.push(z);
+        return;
+      }
+      const bg = sample.median;
       const level = Math.min(
         p.threshold,
-        Math.max(p.trackFraction * p.threshold, background + 10 * Math.sqrt(Math.max(background, 1))),
+        Math.max(p.trackFraction * p.threshold, bg + 10 * Math.sqrt(Math.max(bg, 1))),
       );
       const detections = findLocalMaxima(data, shape, { threshold: level, minDistance: m, mask });
-      const assigned = link(detections, z);
+      const assigned = link(detections);
       const taken = new Set<LocalMaximum>();
       active.forEach((t, ti) => {
         const d = assigned[ti];
@@ -131,6 +150,7 @@ export function createPeakTracker(options: PeakTrackerOptions): PeakTracker {
           measure(t, z, data, d.x, d.y, true);
           t.anchorX = d.x;
           t.anchorY = d.y;
+          t.age = 0;
           const pc = t.piece;
           pc.lastZ = z;
           pc.lastX = d.x;
@@ -143,13 +163,16 @@ export function createPeakTracker(options: PeakTrackerOptions): PeakTracker {
           }
         } else {
           measure(t, z, data, t.anchorX, t.anchorY, false);
+          t.age++;
         }
       });
+      const before = detections.some((d) => !taken.has(d)) ? framesBefore(z) : [];
       for (const d of detections) {
         if (taken.has(d)) continue;
         const t: Track = {
           anchorX: d.x,
           anchorY: d.y,
+          age: 0,
           piece: {
             firstZ: z,
             lastZ: z,
@@ -157,26 +180,29 @@ export function createPeakTracker(options: PeakTrackerOptions): PeakTracker {
             firstY: d.y,
             lastX: d.x,
             lastY: d.y,
+            firstValue: d.value,
             maxValue: d.value,
             maxX: d.x,
             maxY: d.y,
             maxZ: z,
-            frames: [] as FrameMoments[],
+            frames: [],
           },
         };
-        for (let zz = z - G; zz < z; zz++) {
-          const f = frameAt(zz);
-          if (f) measure(t, zz, f, d.x, d.y, false);
-        }
+        for (const f of before) measure(t, f.z, f.data, d.x, d.y, false);
         measure(t, z, data, d.x, d.y, true);
         active.push(t);
       }
-      remember(z, data);
-      retire(z);
+      recent.push({ z, data });
+      while (recent.length > G) recent.shift();
+      retire();
     },
     processTrailingFrame(z, data) {
-      for (const t of active) if (z - t.piece.lastZ <= G) measure(t, z, data, t.anchorX, t.anchorY, false);
-      retire(z);
+      if (isMissingFrame(data, mask)) return;
+      for (const t of active) {
+        measure(t, z, data, t.anchorX, t.anchorY, false);
+        t.age++;
+      }
+      retire();
     },
     needsTrailingFrames() {
       return active.length > 0;

@@ -60,6 +60,8 @@ export interface PeakPiece {
   firstY: number;
   lastX: number;
   lastY: number;
+  /** Counts of the first detection. */
+  firstValue: number;
   /** Brightest detection: counts and position. */
   maxValue: number;
   maxX: number;
@@ -105,9 +107,15 @@ export interface PeakSearchParameters {
    * trailing frames belong to it); a track becomes a peak only if it exceeds `threshold`. @default 0.1
    */
   trackFraction: number;
-  /** Frames measured before the first and after the last detection of a peak, and the longest
-   * run of frames without a detection that still links (frames). @default 3 */
+  /** Frames measured before the first and after the last detection of a peak (frames). @default 3 */
   marginFrames: number;
+  /**
+   * Frames without a detection a peak may skip and still continue (missing, NaN-filled frames never
+   * count). 0 links detections on consecutive frames only, so two reflections at the same place a
+   * few frames apart stay apart; a noisy tail below the tracking level only loses its last frames,
+   * which the margin measures anyway. @default 0
+   */
+  maxGapFrames: number;
   /** Half width of the measuring box (pixels). @default max(minPixels, 5) */
   boxHalfWidth: number;
 }

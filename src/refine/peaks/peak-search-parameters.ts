@@ -25,8 +25,11 @@ export function checkPeakSearchParameters(
   const marginFrames = p.marginFrames ?? 3;
   if (!Number.isInteger(marginFrames) || marginFrames < 1 || marginFrames > 50)
     bad(`marginFrames must be an integer 1…50, got ${marginFrames}`);
+  const maxGapFrames = p.maxGapFrames ?? 0;
+  if (!Number.isInteger(maxGapFrames) || maxGapFrames < 0 || maxGapFrames >= marginFrames)
+    bad(`maxGapFrames must be an integer 0…marginFrames − 1, got ${maxGapFrames}`);
   const boxHalfWidth = p.boxHalfWidth ?? Math.max(minPixels, 5);
   if (!Number.isInteger(boxHalfWidth) || boxHalfWidth < 1 || boxHalfWidth > 200)
     bad(`boxHalfWidth must be an integer 1…200, got ${boxHalfWidth}`);
-  return { threshold: p.threshold, minPixels, trackFraction, marginFrames, boxHalfWidth };
+  return { threshold: p.threshold, minPixels, trackFraction, marginFrames, maxGapFrames, boxHalfWidth };
 }

@@ -1,6 +1,6 @@
 import { computePeakCentroid } from './compute-peak-centroid.ts';
 import { createPeakTracker } from './create-peak-tracker.ts';
-import type { FrameShape, FrameValues, Peak3d, PeakPiece, PeakSearchParameters } from './models.ts';
+import type { FrameShape, FrameValues, Peak3d, PeakSearchParameters } from './models.ts';
 import { stitchPeakPieces, type RangePieces } from './stitch-peak-pieces.ts';
 
 export interface PeakRangeSearchOptions {
@@ -23,9 +23,10 @@ export interface PeakRangeSearchOptions {
  * Peak search over the owned frames [start, stop) of a searched range: tracks detections there,
  * reads up to `marginFrames` frames before `start` (only when a track born on the first frames
  * needs its leading margin) and after `stop` (only while a track needs its trailing margin).
- * Returns every piece; {@link finishPeakSearch} joins the pieces of all ranges.
+ * Returns every piece and the range's missing frames; {@link finishPeakSearch} joins the pieces of
+ * all ranges.
  */
-export function searchPeakRange(o: PeakRangeSearchOptions): PeakPiece[] {
+export function searchPeakRange(o: PeakRangeSearchOptions): RangePieces {
   const start = o.start ?? o.first;
   const stop = o.stop ?? o.last;
   const G = o.parameters.marginFrames;
@@ -35,7 +36,7 @@ export function searchPeakRange(o: PeakRangeSearchOptions): PeakPiece[] {
     mask: o.mask,
     parameters: o.parameters,
     readEarlierFrame: (z) => {
-      if (z < o.first || z >= start || z < start - G) return null;
+      if (z < o.first || z >= start) return null;
       let f = earlier.get(z);
       if (!f) {
         f = o.readFrame(z);
@@ -46,13 +47,13 @@ export function searchPeakRange(o: PeakRangeSearchOptions): PeakPiece[] {
   });
   for (let z = start; z < stop; z++) {
     tracker.processFrame(z, o.readFrame(z));
-    if (z >= start + G) earlier.clear();
+    if (z > start + 4 * G) earlier.clear();
     o.frameDone?.();
   }
   for (let z = stop; z < Math.min(o.last, stop + G) && tracker.needsTrailingFrames(); z++) {
     tracker.processTrailingFrame(z, o.readFrame(z));
   }
-  return tracker.finish();
+  return { start, stop, pieces: tracker.finish(), missing: [...tracker.missingFrames] };
 }
 
 /** Joins the pieces of consecutive ranges and turns them into peaks, sorted by z (then y, x). */
@@ -69,6 +70,5 @@ export function finishPeakSearch(ranges: readonly RangePieces[], parameters: Pea
 
 /** The whole search in this thread (reference implementation and small stacks). */
 export function findPeaksInFrames(o: Omit<PeakRangeSearchOptions, 'start' | 'stop'>): Peak3d[] {
-  const pieces = searchPeakRange(o);
-  return finishPeakSearch([{ start: o.first, stop: o.last, pieces }], o.parameters);
+  return finishPeakSearch([searchPeakRange(o)], o.parameters);
 }

@@ -1,46 +1,65 @@
 import type { PeakPiece, PeakSearchParameters } from './models.ts';
 
-/** The pieces one frame range [start, stop) produced. */
+/** What one frame range [start, stop) produced. */
 export interface RangePieces {
   start: number;
   stop: number;
   pieces: PeakPiece[];
+  /** Frames of the range without data (NaN-filled): they never end a peak. */
+  missing?: readonly number[];
 }
 
 /**
- * Joins the pieces of consecutive frame ranges into whole peaks, so that a peak crossing a range
- * (chunk or worker) boundary is found exactly once. At a boundary b, a piece of the earlier range
- * still able to link (last detection ≥ b − marginFrames) continues with the nearest piece of the
- * later range whose first detection is close enough in frames (≤ marginFrames after it) and
- * within minPixels (Chebyshev) — the same rule the tracker applies inside a range. The joined
- * piece keeps the earlier piece's frames before b and the later piece's frames from b on.
+ * Joins the pieces of consecutive frame ranges into whole peaks, so that a peak crossing range
+ * (chunk or worker) boundaries is found exactly once, with the tracker's own rule: a piece whose
+ * last detection is at most `maxGapFrames` usable frames before a boundary continues with the
+ * nearest piece of a later range whose first detection is within `minPixels` (Chebyshev) and
+ * at most `maxGapFrames` usable frames further on. The joined piece keeps the earlier piece's
+ * frames before the boundary and the later piece's frames from it on.
  *
- * @param ranges sorted by start, contiguous
+ * @param ranges contiguous, in any order
  */
 export function stitchPeakPieces(
   ranges: readonly RangePieces[],
-  parameters: Pick<PeakSearchParameters, 'minPixels' | 'marginFrames'>,
+  parameters: Pick<PeakSearchParameters, 'minPixels' | 'maxGapFrames'>,
 ): PeakPiece[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  if (sorted.length === 0) return [];
   const m = parameters.minPixels;
-  const G = parameters.marginFrames;
+  const gap = parameters.maxGapFrames;
+  const first = sorted[0]!.start;
+  const last = sorted[sorted.length - 1]!.stop;
+  // usable[z − first + 1] = usable frames in [first, z]
+  const usable = new Int32Array(last - first + 1);
+  const missing = new Set<number>();
+  for (const r of sorted) for (const z of r.missing ?? []) missing.add(z);
+  for (let z = first; z < last; z++) usable[z - first + 1] = usable[z - first]! + (missing.has(z) ? 0 : 1);
+  /** Usable frames strictly between a and b (a < b). */
+  const between = (a: number, b: number): number =>
+    b - 1 < a + 1
+      ? 0
+      : usable[Math.min(b - 1, last - 1) - first + 1]! - usable[Math.max(a + 1, first) - first]!;
+
   const out: PeakPiece[] = [];
   let carried: PeakPiece[] = [];
-  for (const range of ranges) {
+  for (const range of sorted) {
     const b = range.start;
-    const open = carried.filter((p) => p.lastZ >= b - G);
-    for (const p of carried) if (p.lastZ < b - G) out.push(p);
-    const next = range.pieces.map((q) => ({ ...q, frames: q.frames }));
-    const pairs: Array<{ p: number; q: number; gap: number; dist: number }> = [];
+    const open: PeakPiece[] = [];
+    for (const p of carried) {
+      if (between(p.lastZ, b) <= gap) open.push(p);
+      else out.push(p);
+    }
+    const next = [...range.pieces];
+    const pairs: Array<{ p: number; q: number; age: number; dist: number; value: number }> = [];
     open.forEach((p, pi) => {
       next.forEach((q, qi) => {
-        const gap = q.firstZ - p.lastZ - 1;
-        if (q.firstZ >= b && q.firstZ - p.lastZ <= G) {
-          const dist = Math.max(Math.abs(q.firstX - p.lastX), Math.abs(q.firstY - p.lastY));
-          if (dist <= m) pairs.push({ p: pi, q: qi, gap, dist });
-        }
+        const age = between(p.lastZ, q.firstZ);
+        if (age > gap) return;
+        const dist = Math.max(Math.abs(q.firstX - p.lastX), Math.abs(q.firstY - p.lastY));
+        if (dist <= m) pairs.push({ p: pi, q: qi, age, dist, value: q.firstValue });
       });
     });
-    pairs.sort((a, c) => a.gap - c.gap || a.dist - c.dist || a.p - c.p || a.q - c.q);
+    pairs.sort((a, c) => a.age - c.age || a.dist - c.dist || c.value - a.value || a.p - c.p || a.q - c.q);
     const usedP = new Set<number>();
     const usedQ = new Set<number>();
     for (const pr of pairs) {
@@ -49,10 +68,8 @@ export function stitchPeakPieces(
       usedQ.add(pr.q);
       next[pr.q] = joinPieces(open[pr.p]!, next[pr.q]!, b);
     }
-    open.forEach((p, pi) => {
-      if (!usedP.has(pi)) out.push(p);
-    });
-    carried = next;
+    // unmatched open pieces may still continue after a run of missing frames
+    carried = [...open.filter((_, pi) => !usedP.has(pi)), ...next];
   }
   out.push(...carried);
   return out.sort((a, c) => a.firstZ - c.firstZ || a.firstY - c.firstY || a.firstX - c.firstX);
@@ -64,6 +81,7 @@ function joinPieces(p: PeakPiece, q: PeakPiece, boundary: number): PeakPiece {
     firstZ: p.firstZ,
     firstX: p.firstX,
     firstY: p.firstY,
+    firstValue: p.firstValue,
     lastZ: q.lastZ,
     lastX: q.lastX,
     lastY: q.lastY,

@@ -1,11 +1,12 @@
 /**
  * Find Peaks' pool kernel: the streaming 3-D peak search of src/refine/peaks on one range of
- * frames (reading at most `marginFrames` frames beyond each end, for the margins of peaks that
- * start or end there). Returns the range's peak pieces; the caller stitches the ranges together
+ * frames (reading a few frames beyond each end, for the margins of peaks that start or end there).
+ * Returns the range's peak pieces and missing frames; the caller stitches the ranges together
  * (stitchPeakPieces), so a peak crossing a range boundary is found once.
  */
-import type { PeakPiece, PeakSearchParameters } from '../../../refine/peaks/models.ts';
+import type { PeakSearchParameters } from '../../../refine/peaks/models.ts';
 import { searchPeakRange } from '../../../refine/peaks/search-peak-range.ts';
+import type { RangePieces } from '../../../refine/peaks/stitch-peak-pieces.ts';
 import type { FrameKernel } from '../models.ts';
 
 export interface FindPeaksParams {
@@ -17,10 +18,10 @@ export interface FindPeaksParams {
   last: number;
 }
 
-export const findPeaksKernel: FrameKernel<FindPeaksParams, PeakPiece[]> = {
+export const findPeaksKernel: FrameKernel<FindPeaksParams, RangePieces> = {
   processRange(ctx) {
     const { parameters, mask, first, last } = ctx.params;
-    const pieces = searchPeakRange({
+    const result = searchPeakRange({
       shape: ctx.frameShape,
       mask,
       parameters,
@@ -31,6 +32,6 @@ export const findPeaksKernel: FrameKernel<FindPeaksParams, PeakPiece[]> = {
       readFrame: (z) => ctx.readFrame(z).data,
       frameDone: () => ctx.frameDone(),
     });
-    return { result: pieces };
+    return { result };
   },
 };
