@@ -500,22 +500,27 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
 
   // ------------------------------------------------------------------ removal by rebuild
 
-  remove(path: string): void {
-    const p = normalizePath(path);
-    if (p === '/')
-      throw new NxrError({
-        code: 'BAD_PARAMETER',
-        message: 'cannot remove the root group',
-        file: this.target,
-      });
-    if (!this.linkExists(p))
-      throw new NxrError({ code: 'MISSING_PATH', message: 'nothing to remove', file: this.target, path: p });
+  /** Remove one object, or several with a single rebuild of the temp file. */
+  remove(path: string | readonly string[]): void {
+    const paths = (typeof path === 'string' ? [path] : [...path]).map(normalizePath);
+    if (paths.length === 0) return;
+    for (const q of paths) {
+      if (q === '/')
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: 'cannot remove the root group',
+          file: this.target,
+        });
+      if (!this.linkExists(q))
+        throw new NxrError({ code: 'MISSING_PATH', message: 'nothing to remove', file: this.target, path: q });
+    }
+    const p = paths[0]!;
     this.w(p, 'remove', () => {
       const tree = this.describeForCopy();
       const next = tempPathFor(this.target);
       const out = new this.rt.h5.File(next, 'w', { libver: ['earliest', 'v110'] });
       try {
-        copyTree(this, out, tree, new Set([p]));
+        copyTree(this, out, tree, new Set(paths));
       } catch (e) {
         out.close();
         rmSync(next, { force: true });

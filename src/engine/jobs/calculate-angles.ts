@@ -21,6 +21,7 @@ import { computePowderRings } from '../../refine/lattice/powder-rings.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { openNexusFile } from '../io/nexus-file.ts';
 import { updateNexusFile } from '../io/nexus-writer.ts';
+import { clearPaths } from './field-snapshot.ts';
 import { throwIfAborted, type JobContext } from './job-context.ts';
 import { readEntryGeometry } from './read-entry-geometry.ts';
 import { readNumbers } from './read-fields.ts';
@@ -220,16 +221,24 @@ export async function calculateAngles(
       file,
       (w) => {
         const peaks = `/${entry}/peaks`;
+        const o = options.geometry ?? {};
+        const det = `/${entry}/instrument/detector`;
+        const mono = `/${entry}/instrument/monochromator`;
+        const hadEnergy = w.has(`${mono}/energy`);
+        clearPaths(w, [
+          ...(o.wavelength !== undefined ? [`${mono}/wavelength`, `${mono}/energy`] : []),
+          ...(o.distance !== undefined ? [`${det}/distance`] : []),
+          ...(o.pixelSize !== undefined ? [`${det}/pixel_size`] : []),
+          ...(o.beamCenterX !== undefined ? [`${det}/beam_center_x`] : []),
+          ...(o.beamCenterY !== undefined ? [`${det}/beam_center_y`] : []),
+        ]);
         w.field(`${peaks}/polar_angle`, polarAngle, { units: 'degrees' });
         w.field(`${peaks}/azimuthal_angle`, azimuthalAngle, { units: 'degrees' });
         paths.push(`${peaks}/polar_angle`, `${peaks}/azimuthal_angle`);
-        const o = options.geometry ?? {};
-        const det = `/${entry}/instrument/detector`;
         if (o.wavelength !== undefined) {
-          const mono = `/${entry}/instrument/monochromator`;
           w.field(`${mono}/wavelength`, o.wavelength, { dtype: '<f8', units: 'Angstroms' });
           paths.push(`${mono}/wavelength`);
-          if (w.has(`${mono}/energy`)) {
+          if (hadEnergy) {
             w.field(`${mono}/energy`, HC_KEV_ANGSTROM / o.wavelength, { dtype: '<f8', units: 'keV' });
             paths.push(`${mono}/energy`);
           }

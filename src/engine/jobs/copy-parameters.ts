@@ -20,7 +20,7 @@ import type { SpaceGroup } from '../../refine/symmetry/models.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { openNexusFile } from '../io/nexus-file.ts';
 import { updateNexusFile } from '../io/nexus-writer.ts';
-import { snapshotField, writeSnapshot, type FieldSnapshot } from './field-snapshot.ts';
+import { clearPaths, snapshotField, writeSnapshot, type FieldSnapshot } from './field-snapshot.ts';
 import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
 import { readDetectorShape } from './read-entry-geometry.ts';
@@ -277,6 +277,10 @@ export async function copyParameters(
     file,
     (w) => {
       if (!w.has('/entry/sample')) w.group('/entry/sample', 'NXsample');
+      clearPaths(w, [
+        ...sampleSnapshots.map(([path]) => path),
+        ...sources.flatMap((src) => [...src.fields.map(([path]) => path), `/${src.entry}/nxcopy`]),
+      ]);
       for (const [path, s] of sampleSnapshots) {
         writeSnapshot(w, path, s);
         sampleFields.push(path);

@@ -25,7 +25,8 @@ import { openNexusFile } from '../io/nexus-file.ts';
 import { updateNexusFile } from '../io/nexus-writer.ts';
 import { cellsAgree, constrainCellForGroup, describeCellConstraints, formatCell } from './constrain-cell.ts';
 import { throwIfAborted, type JobContext } from './job-context.ts';
-import { readSampleLattice, resolveSampleSpaceGroup } from './read-sample-lattice.ts';
+import { clearPaths } from './field-snapshot.ts';
+import { CELL_FIELDS, readSampleLattice, resolveSampleSpaceGroup } from './read-sample-lattice.ts';
 
 export const SAMPLE_PATH = '/entry/sample';
 
@@ -138,6 +139,17 @@ export async function defineLattice(
     (w) => {
       if (!w.has(SAMPLE_PATH)) w.group(SAMPLE_PATH, 'NXsample');
       const at = (name: string): string => `${SAMPLE_PATH}/${name}`;
+      clearPaths(
+        w,
+        [
+          'chemical_formula',
+          'space_group',
+          'laue_group',
+          'unit_cell_group',
+          'lattice_centring',
+          ...CELL_FIELDS,
+        ].map(at),
+      );
       if (formula !== undefined) w.field(at('chemical_formula'), formula);
       w.field(at('space_group'), sg.xhm);
       w.field(at('laue_group'), sg.laueGroup);

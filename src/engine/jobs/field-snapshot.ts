@@ -7,6 +7,7 @@
 import type { NxDtype, NxValue } from '../../nexus/model/types.ts';
 import type { AttrValue, NexusReader, NexusWriter, WriteDtype } from '../../nexus/port.ts';
 import { NxrError } from '../../shared/errors.ts';
+import type { NexusFileWriter } from '../io/nexus-writer.ts';
 
 export interface FieldSnapshot {
   value: AttrValue;
@@ -85,4 +86,14 @@ export function copyField(from: NexusReader, w: NexusWriter, srcPath: string, ds
   if (!s) return false;
   writeSnapshot(w, dstPath, s);
   return true;
+}
+
+/**
+ * Remove those of `paths` that exist, with one rebuild of the writer's temp file. Replacing a
+ * scalar field otherwise costs a rebuild each (h5wasm cannot delete a link or rewrite a scalar in
+ * place), which is seconds for a wrapper with 2-D pixel masks.
+ */
+export function clearPaths(w: NexusFileWriter, paths: readonly string[]): void {
+  const existing = [...new Set(paths)].filter((p) => w.has(p));
+  if (existing.length > 0) w.remove(existing);
 }
