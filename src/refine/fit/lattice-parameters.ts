@@ -103,6 +103,27 @@ export function rotationVectorOf(R: Mat3): Vec3 {
   return [sx * k, sy * k, sz * k];
 }
 
+/** The cell parameters a refinement may vary: `listFreeCellParameters`, with the monoclinic unique axis. */
+export function freeCellParameters(
+  model: Pick<LatticeModel, 'latticeSystem' | 'uniqueAxis'>,
+): (keyof UnitCell)[] {
+  if (model.latticeSystem === 'monoclinic' && model.uniqueAxis && model.uniqueAxis !== 'b')
+    return ['a', 'b', 'c', model.uniqueAxis === 'a' ? 'alpha' : 'gamma'];
+  return listFreeCellParameters(model.latticeSystem);
+}
+
+/** Impose the model's lattice system on a cell (`applyCellConstraints`, with the monoclinic unique axis). */
+export function constrainCell(
+  cell: UnitCell,
+  model: Pick<LatticeModel, 'latticeSystem' | 'uniqueAxis'>,
+): UnitCell {
+  if (model.latticeSystem === 'monoclinic' && model.uniqueAxis === 'a')
+    return { ...cell, beta: 90, gamma: 90 };
+  if (model.latticeSystem === 'monoclinic' && model.uniqueAxis === 'c')
+    return { ...cell, alpha: 90, beta: 90 };
+  return applyCellConstraints(cell, model.latticeSystem);
+}
+
 /**
  * The vector of varied parameters for a model and a set of fit flags. Cell parameters vary only if
  * flagged and free in the lattice system (the others follow by `applyCellConstraints`); a flag
@@ -117,7 +138,7 @@ export function buildParameterVector(model: LatticeModel, flags: Iterable<Refina
       throw new NxrError({ code: 'BAD_PARAMETER', message: `unknown fit parameter '${String(f)}'` });
     set.add(f);
   }
-  const free = listFreeCellParameters(model.latticeSystem);
+  const free = freeCellParameters(model);
   const specs: ParameterSpec[] = [];
   const ignored: RefinableName[] = [];
   const cellIndex: Partial<Record<keyof UnitCell, number>> = {};
@@ -182,10 +203,7 @@ export function buildParameterVector(model: LatticeModel, flags: Iterable<Refina
   }
 
   const constrained: Partial<Record<keyof UnitCell, string>> = {};
-  const probe = applyCellConstraints(
-    { a: 1.1, b: 1.2, c: 1.3, alpha: 81, beta: 82, gamma: 83 },
-    model.latticeSystem,
-  );
+  const probe = constrainCell({ a: 1.1, b: 1.2, c: 1.3, alpha: 81, beta: 82, gamma: 83 }, model);
   for (const key of CELL_KEYS) {
     if (free.includes(key)) continue;
     const follows = free.find((f) => probe[key] === probe[f]);
@@ -213,9 +231,9 @@ export function buildParameterVector(model: LatticeModel, flags: Iterable<Refina
     const U =
       uIndex < 0 ? U0 : multiplyMat3(rotationFromVector([p[uIndex]!, p[uIndex + 1]!, p[uIndex + 2]!]), U0);
     return {
+      ...model,
+      cell: constrainCell(cell, model),
       geometry,
-      cell: applyCellConstraints(cell, model.latticeSystem),
-      latticeSystem: model.latticeSystem,
       U,
     };
   };

@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
+import type { AbortSignalLike } from '../../shared/abort.ts';
 import { NxrError } from '../../shared/errors.ts';
 
 /** Residual function r(p): m residuals for n parameters (written into `out` when given). */
@@ -25,8 +26,7 @@ export interface LevenbergMarquardtOptions {
   gtol?: number;
   /** Initial damping λ relative to max diag(JᵀJ). @default 1e-3 */
   lambda0?: number;
-  /** Cancellation (any AbortSignal). */
-  signal?: { readonly aborted: boolean };
+  signal?: AbortSignalLike;
   /** Called after each iteration with χ² = Σr². */
   onIteration?: (iteration: number, chiSquare: number) => void;
 }

@@ -21,6 +21,8 @@ export interface LatticeModel {
   geometry: Geometry;
   cell: UnitCell;
   latticeSystem: LatticeSystem;
+  /** Unique axis of a monoclinic cell (the angle between the other two is free). @default 'b' */
+  uniqueAxis?: 'a' | 'b' | 'c';
   U: Mat3;
 }
 

@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from '../../shared/abort.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { pixelToQSample } from '../geometry/pixel-to-q-sample.ts';
 import type { Mat3, Vec3 } from '../geometry/models.ts';
@@ -40,8 +41,7 @@ export interface RefineLatticeOptions {
   maxIterations?: number;
   /** Reflections to leave unindexed (e.g. the space group's systematic absences). */
   isAbsent?: (hkl: Vec3) => boolean;
-  /** Cancellation (any AbortSignal). */
-  signal?: { readonly aborted: boolean };
+  signal?: AbortSignalLike;
   onProgress?: (fraction: number, message?: string) => void;
 }
 

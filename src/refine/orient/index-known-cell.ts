@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from '../../shared/abort.ts';
 import { NxrError } from '../../shared/errors.ts';
 import type { Mat3, UnitCell, Vec3 } from '../geometry/models.ts';
 import { computeBMatrix } from '../lattice/b-matrix.ts';
@@ -20,7 +21,7 @@ export interface IndexKnownCellOptions {
   seedPeaks?: number;
   /** Seed peaks whose |q| matches more reflections than this are skipped (too ambiguous). @default 400 */
   maxCandidates?: number;
-  signal?: { readonly aborted: boolean };
+  signal?: AbortSignalLike;
 }
 
 export interface IndexResult {
