@@ -512,7 +512,12 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
           file: this.target,
         });
       if (!this.linkExists(q))
-        throw new NxrError({ code: 'MISSING_PATH', message: 'nothing to remove', file: this.target, path: q });
+        throw new NxrError({
+          code: 'MISSING_PATH',
+          message: 'nothing to remove',
+          file: this.target,
+          path: q,
+        });
     }
     const p = paths[0]!;
     this.w(p, 'remove', () => {

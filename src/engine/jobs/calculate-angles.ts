@@ -108,6 +108,7 @@ export async function calculateAngles(
     throw new NxrError({
       code: 'BAD_PARAMETER',
       message: `unknown angle convention '${String(convention)}' (exact or nxrefine)`,
+      file,
     });
   ctx.onProgress?.(0, 'reading');
   const f = await openNexusFile(file);

@@ -56,6 +56,12 @@ export async function makeParent(
   const file = realFile(resolve(options.file));
   const layout = scanLayout(file);
   const link = layout.parentLink;
+  if (layout.sample === '' || layout.label === '')
+    throw new NxrError({
+      code: 'BAD_PARAMETER',
+      message: 'a parent must be a scan file in an <experiment>/<sample>/<label>/ directory',
+      file,
+    });
   if (!basename(file).startsWith(`${layout.sample}_`))
     ctx.onLog?.(
       `${basename(file)} does not follow the <sample>_<scan>.nxs naming of sample '${layout.sample}'`,

@@ -52,7 +52,7 @@ import { NxrError } from '../../shared/errors.ts';
 import { openNexusFile } from '../io/nexus-file.ts';
 import { createNexusFile, updateNexusFile, type NexusFileWriter } from '../io/nexus-writer.ts';
 import { FramePool } from '../pool/frame-pool.ts';
-import { spillFileName, type TransformKernelPart } from '../pool/kernels/transform.ts';
+import { spillFilePrefix, type TransformKernelPart } from '../pool/kernels/transform.ts';
 import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
 import { readEntryFrameCount, readEntryGeometry, readOrientationMatrix } from './read-entry-geometry.ts';
@@ -498,7 +498,7 @@ async function mergeSpills(
     const size = planes * nk * nh;
     slabV.fill(0, 0, size);
     slabN.fill(0, 0, size);
-    const prefix = spillFileName(s, '');
+    const prefix = spillFilePrefix(s);
     for (const name of files.filter((n) => n.startsWith(prefix))) {
       const fd = openSync(join(spillDir, name), 'r');
       try {

@@ -14,7 +14,7 @@ import { calculateAngles } from '../../../src/engine/jobs/calculate-angles.ts';
 import { defineLattice } from '../../../src/engine/jobs/define-lattice.ts';
 import { NxrError } from '../../../src/shared/errors.ts';
 import { pyJson, pyRun } from '../../helpers/python.ts';
-import { sha256, simulateScan, type Truth } from './simulated.ts';
+import { abortOnCheck, sha256, simulateScan, type Truth } from './simulated.ts';
 
 let dir: string;
 let file: string;
@@ -214,6 +214,13 @@ f.close()`,
     }).catch((x: unknown) => x);
     expect(badGeometry).toBeInstanceOf(NxrError);
     expect((badGeometry as NxrError).message).toContain('wavelength must be a positive number');
+    expect(sha256(file)).toBe(changed);
+    // looks at the signal: first peak, before the update, inside it after writing the angles
+    const aborted = await calculateAngles(
+      { file, entry: 'f1', write: true, geometry: { distance: 300 } },
+      { signal: abortOnCheck(3) },
+    ).catch((x: unknown) => x);
+    expect((aborted as NxrError).code).toBe('CANCELLED');
     expect(sha256(file)).toBe(changed);
   });
 });
