@@ -24,7 +24,6 @@ import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
 import { readNumbers } from './read-fields.ts';
 import { readSampleLattice } from './read-sample-lattice.ts';
-import { scanLayout } from './scan-layout.ts';
 import { transformChunks, writeTransformAxes, writeTransformGroup } from './transform.ts';
 
 export type TransformKind = 'transform' | 'masked_transform';
@@ -64,7 +63,12 @@ interface Source {
 
 function linkTarget(f: NexusFile, path: string): { file: string; path: string } {
   if (!f.has(path))
-    throw new NxrError({ code: f.entity(path).dangling ? 'DANGLING_LINK' : 'MISSING_PATH', message: 'transform data missing', file: f.file, path });
+    throw new NxrError({
+      code: f.entity(path).dangling ? 'DANGLING_LINK' : 'MISSING_PATH',
+      message: 'transform data missing',
+      file: f.file,
+      path,
+    });
   const node = f.entity(path, { attrs: false, maxDepth: 0 });
   if (node.link?.type === 'external' && node.link.resolvedFile !== undefined)
     return { file: node.link.resolvedFile, path: node.link.target };
@@ -77,11 +81,16 @@ function sameAxis(a: number[], b: number[]): boolean {
 
 function gridFromAxes(axes: Source['axes']): HklGrid {
   const axis = (v: number[], name: string): HklGrid['h'] =>
-    v.length === 1 ? { start: v[0]!, step: 1, count: 1 } : defineGridAxis(v[0]!, v[1]! - v[0]!, v[v.length - 1]!, name);
+    v.length === 1
+      ? { start: v[0]!, step: 1, count: 1 }
+      : defineGridAxis(v[0]!, v[1]! - v[0]!, v[v.length - 1]!, name);
   return { h: axis(axes.h, 'H'), k: axis(axes.k, 'K'), l: axis(axes.l, 'L') };
 }
 
-export async function combineTransforms(options: CombineOptions, ctx: JobContext = {}): Promise<CombineResult> {
+export async function combineTransforms(
+  options: CombineOptions,
+  ctx: JobContext = {},
+): Promise<CombineResult> {
   const t0 = performance.now();
   const file = resolve(options.file);
   const f = await openNexusFile(file);
@@ -91,24 +100,37 @@ export async function combineTransforms(options: CombineOptions, ctx: JobContext
     const all = detectorEntries(f.children('/', { attrs: false }).map((c) => c.name));
     const entries = options.entries?.map((e) => e.replace(/^\/+/, '')) ?? all;
     for (const e of entries)
-      if (!f.has(`/${e}`)) throw new NxrError({ code: 'MISSING_PATH', message: `no entry '${e}'`, file, path: `/${e}` });
+      if (!f.has(`/${e}`))
+        throw new NxrError({ code: 'MISSING_PATH', message: `no entry '${e}'`, file, path: `/${e}` });
     cell = (await readSampleLattice(f, '/entry/sample')).cell;
     const kinds = options.kinds ?? (['transform', 'masked_transform'] as const);
     for (const kind of kinds) {
       const having = entries.filter((e) => f.has(`/${e}/${kind}`));
       if (having.length === 0) {
-        if (options.kinds) throw new NxrError({ code: 'MISSING_PATH', message: `no entry has a ${kind}`, file });
+        if (options.kinds)
+          throw new NxrError({ code: 'MISSING_PATH', message: `no entry has a ${kind}`, file });
         continue;
       }
       if (options.entries && having.length < entries.length) {
         const missing = entries.find((e) => !having.includes(e))!;
-        throw new NxrError({ code: 'MISSING_PATH', message: `${missing} has no ${kind}`, file, path: `/${missing}/${kind}` });
+        throw new NxrError({
+          code: 'MISSING_PATH',
+          message: `${missing} has no ${kind}`,
+          file,
+          path: `/${missing}/${kind}`,
+        });
       }
       const sources: Source[] = having.map((e) => {
         const g = `/${e}/${kind}`;
         const axis = (q: string): number[] => {
           const v = readNumbers(f, `${g}/${q}`);
-          if (!v) throw new NxrError({ code: 'MISSING_PATH', message: `axis ${q} missing`, file, path: `${g}/${q}` });
+          if (!v)
+            throw new NxrError({
+              code: 'MISSING_PATH',
+              message: `axis ${q} missing`,
+              file,
+              path: `${g}/${q}`,
+            });
           return v;
         };
         return {
@@ -133,9 +155,15 @@ export async function combineTransforms(options: CombineOptions, ctx: JobContext
   } finally {
     f.close();
   }
-  if (plans.length === 0) throw new NxrError({ code: 'MISSING_PATH', message: 'no entry has a transform to combine', file });
+  if (plans.length === 0)
+    throw new NxrError({ code: 'MISSING_PATH', message: 'no entry has a transform to combine', file });
   if (!cell)
-    throw new NxrError({ code: 'MISSING_PATH', message: 'no unit cell in /entry/sample', file, path: '/entry/sample' });
+    throw new NxrError({
+      code: 'MISSING_PATH',
+      message: 'no unit cell in /entry/sample',
+      file,
+      path: '/entry/sample',
+    });
 
   const combined: CombinedTransform[] = [];
   const totalPlanes = plans.reduce((s, p) => s + p.sources[0]!.axes.l.length, 0);
@@ -146,7 +174,9 @@ export async function combineTransforms(options: CombineOptions, ctx: JobContext
     const nk = grid.k.count;
     const nl = grid.l.count;
     const outputFile = join(dirname(sources[0]!.v.file), `${kind}.nxs`);
-    const inputs = await Promise.all(sources.map(async (s) => ({ s, v: await openNexusFile(s.v.file), n: await openNexusFile(s.n.file) })));
+    const inputs = await Promise.all(
+      sources.map(async (s) => ({ s, v: await openNexusFile(s.v.file), n: await openNexusFile(s.n.file) })),
+    );
     let sumCounts = 0;
     let sumWeights = 0;
     const w = await createNexusFile(outputFile, { overwrite: true, purpose: 'nxr combine' });
@@ -170,9 +200,18 @@ export async function combineTransforms(options: CombineOptions, ctx: JobContext
       writeTransformAxes(w, '/entry/data', grid, cell);
       const chunks = transformChunks(grid);
       for (const name of ['v', 'n'] as const)
-        w.createStack(`/entry/data/${name}`, { frameShape: [nk, nh], dtype: '<f4', compression: 'none', chunks, maxFrames: nl });
+        w.createStack(`/entry/data/${name}`, {
+          frameShape: [nk, nh],
+          dtype: '<f4',
+          compression: 'none',
+          chunks,
+          maxFrames: nl,
+        });
       const plane = nk * nh * 4;
-      const planes = Math.max(1, Math.min(nl, Math.floor((options.slabBytes ?? 512 * 1024 ** 2) / (4 * plane))));
+      const planes = Math.max(
+        1,
+        Math.min(nl, Math.floor((options.slabBytes ?? 512 * 1024 ** 2) / (4 * plane))),
+      );
       const sv = new Float32Array(planes * nk * nh);
       const sn = new Float32Array(planes * nk * nh);
       for (let l0 = 0; l0 < nl; l0 += planes) {
@@ -214,7 +253,14 @@ export async function combineTransforms(options: CombineOptions, ctx: JobContext
       file,
       (wr) => {
         writeTransformGroup(wr, file, 'entry', kind, outputFile, grid, cell, command);
-        wr.record('/entry', processRecordFor(file, kind === 'transform' ? 'nxcombine' : 'nxmasked_combine', { command, output, errors: '' }));
+        wr.record(
+          '/entry',
+          processRecordFor(file, kind === 'transform' ? 'nxcombine' : 'nxmasked_combine', {
+            command,
+            output,
+            errors: '',
+          }),
+        );
       },
       { purpose: 'nxr combine' },
     );

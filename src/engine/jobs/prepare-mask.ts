@@ -67,7 +67,10 @@ export interface PrepareMaskResult {
 
 const entryPath = (entry: string, rel = ''): string => `/${entry}${rel ? `/${rel}` : ''}`;
 
-export async function prepareMask(options: PrepareMaskOptions, ctx: JobContext = {}): Promise<PrepareMaskResult> {
+export async function prepareMask(
+  options: PrepareMaskOptions,
+  ctx: JobContext = {},
+): Promise<PrepareMaskResult> {
   const t0 = performance.now();
   const file = resolve(options.file);
   const entry = options.entry.replace(/^\/+/, '');
@@ -82,7 +85,12 @@ export async function prepareMask(options: PrepareMaskOptions, ctx: JobContext =
   const dataPath = entryPath(entry, 'data/data');
   try {
     if (!f.has(entryPath(entry)))
-      throw new NxrError({ code: 'MISSING_PATH', message: `no entry '${entry}'`, file, path: entryPath(entry) });
+      throw new NxrError({
+        code: 'MISSING_PATH',
+        message: `no entry '${entry}'`,
+        file,
+        path: entryPath(entry),
+      });
     const n = readEntryFrameCount(f, entry);
     if (n === undefined || !f.has(dataPath))
       throw new NxrError({ code: 'MISSING_PATH', message: 'no frames (data/data)', file, path: dataPath });
@@ -113,7 +121,11 @@ export async function prepareMask(options: PrepareMaskOptions, ctx: JobContext =
       for (let i = 0; i < m.length; i++) pixelMask[i] = m[i] !== 0 ? 1 : 0;
     }
     const description = readText(f, entryPath(entry, 'instrument/detector/description')) ?? '';
-    if (options.moduleGaps !== 'none' && fitsModuleLayout(shape) && (description === '' || /pilatus/i.test(description))) {
+    if (
+      options.moduleGaps !== 'none' &&
+      fitsModuleLayout(shape) &&
+      (description === '' || /pilatus/i.test(description))
+    ) {
       const gaps = computeModuleGapMask(shape);
       for (let i = 0; i < gaps.length; i++) if (gaps[i]) pixelMask[i] = 1;
     }
@@ -169,7 +181,8 @@ export async function prepareMask(options: PrepareMaskOptions, ctx: JobContext =
           frames: [b0, Math.min(nframes, b0 + batch)],
           chunkFrames: perTask,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
-          onProgress: ({ done }) => ctx.onProgress?.(Math.min(0.99, (b0 + done) / nframes), `frame ${b0 + done}`),
+          onProgress: ({ done }) =>
+            ctx.onProgress?.(Math.min(0.99, (b0 + done) / nframes), `frame ${b0 + done}`),
         },
       );
     // one batch computed while the previous one is written

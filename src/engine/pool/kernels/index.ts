@@ -6,11 +6,15 @@ import type { FrameKernel } from '../models.ts';
 import { findMaximumKernel } from './find-maximum.ts';
 import { findPeaksKernel } from './find-peaks.ts';
 import { frameStatsKernel } from './frame-stats.ts';
+import { prepareMaskKernel } from './prepare-mask.ts';
+import { transformKernel } from './transform.ts';
 
 export const kernels = {
   'frame-stats': frameStatsKernel,
   'find-maximum': findMaximumKernel,
   'find-peaks': findPeaksKernel,
+  transform: transformKernel,
+  'prepare-mask': prepareMaskKernel,
 } satisfies Record<string, FrameKernel<never, unknown>>;
 
 export type KernelName = keyof typeof kernels;
