@@ -82,7 +82,7 @@ export function createPeakTracker(options: PeakTrackerOptions): PeakTracker {
   /** Up to G usable frames before z, oldest first (from memory, else read). */
   const framesBefore = (z: number): Array<{ z: number; data: FrameValues }> => {
     const out: Array<{ z: number; data: FrameValues }> = [];
-    for (let zz = z - 1; zz >= z - 4 * G - 1 && out.length < G; zz--) {
+    for (let zz = z - 1; out.length < G; zz--) {
       const kept = recent.find((f) => f.z === zz);
       if (kept) {
         out.push(kept);

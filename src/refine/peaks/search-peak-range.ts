@@ -47,10 +47,12 @@ export function searchPeakRange(o: PeakRangeSearchOptions): RangePieces {
   });
   for (let z = start; z < stop; z++) {
     tracker.processFrame(z, o.readFrame(z));
-    if (z > start + 4 * G) earlier.clear();
+    // once G usable frames of the range are in the tracker's memory, earlier ones are never needed
+    if (earlier.size > 0 && z - start + 1 - tracker.missingFrames.length >= G) earlier.clear();
     o.frameDone?.();
   }
-  for (let z = stop; z < Math.min(o.last, stop + G) && tracker.needsTrailingFrames(); z++) {
+  // trailing margins: G usable frames after the last detection (missing frames do not count)
+  for (let z = stop; z < o.last && tracker.needsTrailingFrames(); z++) {
     tracker.processTrailingFrame(z, o.readFrame(z));
   }
   return { start, stop, pieces: tracker.finish(), missing: [...tracker.missingFrames] };
