@@ -235,8 +235,9 @@ function settingsFor(scan: ScanModel, o: SimulateOptions): string {
       },
       nxreduce: {
         ...DEFAULT_SETTINGS['nxreduce'],
-        first: Math.min(10, nframes - 2),
-        last: Math.max(nframes - 10, 2),
+        // NXRefine's 10 / nframes − 10, scaled down for short test scans (first < last ≤ nframes).
+        first: Math.min(10, Math.floor(nframes / 10)),
+        last: nframes - Math.min(10, Math.floor(nframes / 10)),
       },
     }),
   );
