@@ -138,7 +138,44 @@ async function readFrames(): Promise<Row[]> {
   return rows;
 }
 
-const benchmarks: Record<string, () => Promise<Row[]>> = { 'read-frames': readFrames };
+/** Find Maximum and Find Peaks on the bslz4 rotation: reference vs the pool of 1 and 2 workers. */
+async function findMaximumAndPeaks(): Promise<Row[]> {
+  const raw = await pilatus2m('bslz4');
+  const wrapper = join(raw, '..', '..', 'sim_300K.nxs');
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const step of ['find-maximum', 'find-peaks']) {
+    for (const variant of ['reference', 'pool-1', 'pool-2']) {
+      const r = runChild('find-peaks-child.ts', [wrapper, step, variant]) as ReturnType<typeof runChild> & {
+        cpuSeconds: number;
+      };
+      const ms = (1000 * r.cpuSeconds) / r.frames;
+      notes.push(
+        `${step} ${variant}: ${ms.toFixed(1)} ms CPU per frame (all threads)` +
+          (variant === 'pool-2' ? ` → at most ${(2000 / ms).toFixed(0)} frames/s on 2 idle cores` : ''),
+      );
+      const fps = r.frames / r.seconds;
+      rows.push({
+        benchmark: step,
+        data: 'pilatus2m bslz4',
+        variant,
+        ...r,
+        fps,
+        mpixPerS: (fps * 1475 * 1679) / 1e6,
+      });
+      process.stdout.write('.');
+    }
+    const sums = rows.filter((r) => r.benchmark === step).map((r) => r.checksum);
+    if (new Set(sums).size !== 1) throw new Error(`${step} variants disagree: checksums ${sums.join(', ')}`);
+  }
+  console.log(`\n${notes.join('\n')}`);
+  return rows;
+}
+
+const benchmarks: Record<string, () => Promise<Row[]>> = {
+  'read-frames': readFrames,
+  'find-peaks': findMaximumAndPeaks,
+};
 const selected = values.only ? [values.only] : Object.keys(benchmarks);
 const rows: Row[] = [];
 for (const name of selected) {
