@@ -144,7 +144,12 @@ export function readPeakTable(f: NexusReader, entry: string): PeakTable {
   const col = (name: string, needed: boolean): number[] | undefined => {
     const v = readNumbers(f, `${path}/${name}`);
     if (v === undefined && needed)
-      throw new NxrError({ code: 'MISSING_PATH', message: `peaks have no ${name}`, file: f.file, path: `${path}/${name}` });
+      throw new NxrError({
+        code: 'MISSING_PATH',
+        message: `peaks have no ${name}`,
+        file: f.file,
+        path: `${path}/${name}`,
+      });
     return v;
   };
   const x = col('x', true)!;
@@ -160,14 +165,31 @@ export function readPeakTable(f: NexusReader, entry: string): PeakTable {
     });
   return {
     path,
-    peaks: x.map((xi, i) => ({ x: xi, y: y[i]!, frame: z[i]!, ...(intensity ? { intensity: intensity[i]! } : {}) })),
+    peaks: x.map((xi, i) => ({
+      x: xi,
+      y: y[i]!,
+      frame: z[i]!,
+      ...(intensity ? { intensity: intensity[i]! } : {}),
+    })),
   };
 }
 
-function latticeSystemOf(sg: SpaceGroup | undefined, lattice: SampleLattice, cell: UnitCell | undefined): LatticeSystem {
+function latticeSystemOf(
+  sg: SpaceGroup | undefined,
+  lattice: SampleLattice,
+  cell: UnitCell | undefined,
+): LatticeSystem {
   if (sg) return sg.latticeSystem;
   const named = lattice.unitCellGroup?.toLowerCase();
-  const known: LatticeSystem[] = ['triclinic', 'monoclinic', 'orthorhombic', 'tetragonal', 'rhombohedral', 'hexagonal', 'cubic'];
+  const known: LatticeSystem[] = [
+    'triclinic',
+    'monoclinic',
+    'orthorhombic',
+    'tetragonal',
+    'rhombohedral',
+    'hexagonal',
+    'cubic',
+  ];
   if (named === 'trigonal') return 'hexagonal';
   if (named && (known as string[]).includes(named)) return named as LatticeSystem;
   return cell ? guessLatticeSystem(cell) : 'triclinic';
@@ -189,7 +211,13 @@ async function readEntryState(file: string, entry: string): Promise<EntryState> 
     const sg = resolveSampleSpaceGroup(f, lattice);
     const peaks = readPeakTable(f, entry);
     const orientationMatrix = readOrientationMatrix(f, entry);
-    return { geometry, lattice, ...(sg ? { sg } : {}), peaks, ...(orientationMatrix ? { orientationMatrix } : {}) };
+    return {
+      geometry,
+      lattice,
+      ...(sg ? { sg } : {}),
+      peaks,
+      ...(orientationMatrix ? { orientationMatrix } : {}),
+    };
   } finally {
     f.close();
   }
@@ -271,7 +299,13 @@ export async function refineLatticeJob(
     const n = countIndexedPeaks(multiplyMat3(Ux, computeBMatrix(c)), qs, 0.12).count;
     return { indexed: n, fraction: n / qs.length };
   };
-  const accept = (m: IndexingSummary['method'], source: string, Ux: Mat3, c: UnitCell, minimum: number): boolean => {
+  const accept = (
+    m: IndexingSummary['method'],
+    source: string,
+    Ux: Mat3,
+    c: UnitCell,
+    minimum: number,
+  ): boolean => {
     const f = fractionOf(Ux, c);
     if (f.fraction < minimum) {
       ctx.onLog?.(`${source}: indexes only ${(100 * f.fraction).toFixed(0)}% of the peaks; not used`, 'warn');
@@ -289,7 +323,9 @@ export async function refineLatticeJob(
   } else if (method === 'file') {
     throw new NxrError({
       code: 'MISSING_PATH',
-      message: state.orientationMatrix ? 'no unit cell to go with the orientation matrix' : 'no orientation matrix',
+      message: state.orientationMatrix
+        ? 'no unit cell to go with the orientation matrix'
+        : 'no orientation matrix',
       file,
       path: `/${entry}/instrument/detector/orientation_matrix`,
     });
@@ -304,7 +340,13 @@ export async function refineLatticeJob(
         const pc = cell ?? pl.cell;
         if (pm && pc) {
           const o = fromNxRefineOrientationMatrix(pm, pl.cell ?? pc);
-          accept('parent', `${parentFile}:/${entry}/instrument/detector/orientation_matrix`, o.U, pc, minimum);
+          accept(
+            'parent',
+            `${parentFile}:/${entry}/instrument/detector/orientation_matrix`,
+            o.U,
+            pc,
+            minimum,
+          );
           if (U && !sg) sg = resolveSampleSpaceGroup(pf, pl);
         }
       } finally {
@@ -322,9 +364,20 @@ export async function refineLatticeJob(
   if (!U && (method === 'auto' || method === 'known-cell') && cell) {
     ctx.onProgress?.(0.05, 'indexing with the known cell');
     const r = indexWithKnownCell(qs, cell, sg ?? findSpaceGroup(1), ctx.signal ? { signal: ctx.signal } : {});
-    accept('known-cell', `${r.hypotheses} peak-pair hypotheses with the cell of ${file}:/entry/sample`, r.U, cell, 0);
+    accept(
+      'known-cell',
+      `${r.hypotheses} peak-pair hypotheses with the cell of ${file}:/entry/sample`,
+      r.U,
+      cell,
+      0,
+    );
   } else if (method === 'known-cell' && !cell) {
-    throw new NxrError({ code: 'MISSING_PATH', message: 'no unit cell to index with', file, path: '/entry/sample' });
+    throw new NxrError({
+      code: 'MISSING_PATH',
+      message: 'no unit cell to index with',
+      file,
+      path: '/entry/sample',
+    });
   }
   if (!U && (method === 'auto' || method === 'fft')) {
     ctx.onProgress?.(0.05, 'FFT indexing');
@@ -418,18 +471,19 @@ export async function refineLatticeJob(
   };
 }
 
-const GEOMETRY_FIELDS: Partial<Record<RefinableName, { path: string; key: keyof Geometry; units: string }>> = {
-  wavelength: { path: 'instrument/monochromator/wavelength', key: 'wavelength', units: 'Angstroms' },
-  distance: { path: 'instrument/detector/distance', key: 'distance', units: 'mm' },
-  beamCenterX: { path: 'instrument/detector/beam_center_x', key: 'beamCenterX', units: 'pixels' },
-  beamCenterY: { path: 'instrument/detector/beam_center_y', key: 'beamCenterY', units: 'pixels' },
-  yaw: { path: 'instrument/detector/yaw', key: 'yaw', units: 'degrees' },
-  pitch: { path: 'instrument/detector/pitch', key: 'pitch', units: 'degrees' },
-  roll: { path: 'instrument/detector/roll', key: 'roll', units: 'degrees' },
-  chi: { path: 'instrument/goniometer/chi', key: 'chi', units: 'degrees' },
-  omega: { path: 'instrument/goniometer/omega', key: 'omega', units: 'degrees' },
-  theta: { path: 'instrument/goniometer/theta', key: 'theta', units: 'degrees' },
-};
+const GEOMETRY_FIELDS: Partial<Record<RefinableName, { path: string; key: keyof Geometry; units: string }>> =
+  {
+    wavelength: { path: 'instrument/monochromator/wavelength', key: 'wavelength', units: 'Angstroms' },
+    distance: { path: 'instrument/detector/distance', key: 'distance', units: 'mm' },
+    beamCenterX: { path: 'instrument/detector/beam_center_x', key: 'beamCenterX', units: 'pixels' },
+    beamCenterY: { path: 'instrument/detector/beam_center_y', key: 'beamCenterY', units: 'pixels' },
+    yaw: { path: 'instrument/detector/yaw', key: 'yaw', units: 'degrees' },
+    pitch: { path: 'instrument/detector/pitch', key: 'pitch', units: 'degrees' },
+    roll: { path: 'instrument/detector/roll', key: 'roll', units: 'degrees' },
+    chi: { path: 'instrument/goniometer/chi', key: 'chi', units: 'degrees' },
+    omega: { path: 'instrument/goniometer/omega', key: 'omega', units: 'degrees' },
+    theta: { path: 'instrument/goniometer/theta', key: 'theta', units: 'degrees' },
+  };
 
 function writeResults(
   w: NexusWriter,
@@ -446,7 +500,12 @@ function writeResults(
   },
 ): void {
   const { entry, result, written } = o;
-  const put = (path: string, value: number | Float64Array | Int8Array, units?: string, shape?: number[]): void => {
+  const put = (
+    path: string,
+    value: number | Float64Array | Int8Array,
+    units?: string,
+    shape?: number[],
+  ): void => {
     w.field(path, value, {
       ...(typeof value === 'number' ? { dtype: '<f8' as const } : {}),
       ...(units !== undefined ? { units } : {}),
@@ -483,14 +542,35 @@ function writeResults(
       put(`/${entry}/instrument/goniometer/${p.name}`, g.sampleOffset?.[i] ?? 0, 'mm');
     }
   }
-  put(`/${entry}/instrument/detector/orientation_matrix`, Float64Array.from(o.orientationMatrix.flat()), undefined, [3, 3]);
+  put(
+    `/${entry}/instrument/detector/orientation_matrix`,
+    Float64Array.from(o.orientationMatrix.flat()),
+    undefined,
+    [3, 3],
+  );
   const n = result.peaks.length;
   const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
-  put(`${o.peakPath}/h`, col((i) => result.peaks[i]!.hklFractional[0]));
-  put(`${o.peakPath}/k`, col((i) => result.peaks[i]!.hklFractional[1]));
-  put(`${o.peakPath}/l`, col((i) => result.peaks[i]!.hklFractional[2]));
-  put(`${o.peakPath}/diff`, col((i) => result.peaks[i]!.qResidual), 'Angstrom^-1');
-  put(`${o.peakPath}/indexed`, Int8Array.from({ length: n }, (_, i) => (result.peaks[i]!.included ? 1 : 0)));
+  put(
+    `${o.peakPath}/h`,
+    col((i) => result.peaks[i]!.hklFractional[0]),
+  );
+  put(
+    `${o.peakPath}/k`,
+    col((i) => result.peaks[i]!.hklFractional[1]),
+  );
+  put(
+    `${o.peakPath}/l`,
+    col((i) => result.peaks[i]!.hklFractional[2]),
+  );
+  put(
+    `${o.peakPath}/diff`,
+    col((i) => result.peaks[i]!.qResidual),
+    'Angstrom^-1',
+  );
+  put(
+    `${o.peakPath}/indexed`,
+    Int8Array.from({ length: n }, (_, i) => (result.peaks[i]!.included ? 1 : 0)),
+  );
   if (!w.has('/entry/nxreduce')) w.group('/entry/nxreduce', 'NXparameters');
   put('/entry/nxreduce/polar_max', o.polarMax);
   put('/entry/nxreduce/hkl_tolerance', o.hklTolerance);

@@ -24,7 +24,7 @@ export interface LevenbergMarquardtOptions {
   xtol?: number;
   /** Stop when the scaled gradient max_j |(Jᵀr)_j| / √(χ²·(JᵀJ)_jj) < gtol. @default 1e-10 */
   gtol?: number;
-  /** Initial damping λ relative to max diag(JᵀJ). @default 1e-3 */
+  /** Initial damping λ (dimensionless; the damping term is λ·diag(JᵀJ), Marquardt's scaling). @default 1e-3 */
   lambda0?: number;
   signal?: AbortSignalLike;
   /** Called after each iteration with χ² = Σr². */
@@ -172,7 +172,8 @@ export function minimizeLeastSquares(
       message = 'the residuals do not depend on the parameters';
       break;
     }
-    if (lambda < 0) lambda = (options.lambda0 ?? 1e-3) * maxDiag;
+    // λ is dimensionless: the damping term is λ·max-so-far(diag JᵀJ) (Marquardt's scaling).
+    if (lambda < 0) lambda = options.lambda0 ?? 1e-3;
     // Gradient test.
     let gmax = 0;
     for (let j = 0; j < n; j++) {

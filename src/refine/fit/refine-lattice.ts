@@ -35,6 +35,13 @@ export interface RefineLatticeOptions {
   objective?: 'detector' | 'reciprocal';
   /** Peaks whose residual exceeds this many robust standard deviations are rejected. @default 4 */
   outlierThreshold?: number;
+  /**
+   * Smallest standard deviations assumed for centroids when weighting and rejecting: x and y (px),
+   * frame, and Q (Å⁻¹, reciprocal objective). Peak-search centroids of clean simulated peaks can
+   * scatter far less than real ones, and a 4σ cut at σ = 0.005 px would reject true peaks.
+   * @default [0.05, 0.05, 1e-4]
+   */
+  minimumSigma?: [number, number, number];
   /** Rounds of fit → re-index → reject outliers. @default 10 */
   maxRounds?: number;
   /** Least-squares iterations per round. @default 100 */
@@ -150,7 +157,11 @@ export function refineLattice(
     return { candidates, peaks: out };
   };
 
-  /** Unweighted residual components of the candidates with a model: [dx, dy, dframe] or [dqx, dqy, dqz]. */
+  /**
+   * Residual components of the candidates with a model: [dx, dy, ζ·dframe] (px, px, frames; the
+   * frame residual weighted by |ζ| because a centroid's frame error grows as 1/|ζ|, DIALS's
+   * Lorentz weighting) or [dqx, dqy, dqz] (Å⁻¹).
+   */
   const residualsOf = (m: LatticeModel, cands: Candidate[], branches?: EwaldBranch[]): Float64Array[] => {
     const UB = multiplyMat3(m.U, computeBMatrix(m.cell));
     const out = [
@@ -165,7 +176,7 @@ export function refineLattice(
         const s = predictor.predict(c.hkl[0], c.hkl[1], c.hkl[2], p.frame, branches?.[j]);
         out[0]![j] = s.x - p.x;
         out[1]![j] = s.y - p.y;
-        out[2]![j] = s.frame - p.frame;
+        out[2]![j] = (s.frame - p.frame) * Math.abs(s.zeta);
       });
     } else {
       cands.forEach((c, j) => {
@@ -180,17 +191,18 @@ export function refineLattice(
     return out;
   };
   /** Robust scales: detector → [σxy, σframe]; reciprocal → [σq, σq]. */
+  const [minPx, minFrames, minQ] = options.minimumSigma ?? [0.05, 0.05, 1e-4];
   const scalesOf = (r: Float64Array[]): [number, number] => {
-    const floor = objective === 'detector' ? 1e-3 : 1e-7;
     if (objective === 'detector') {
       const xy = new Float64Array(r[0]!.length * 2);
       xy.set(r[0]!);
       xy.set(r[1]!, r[0]!.length);
       return [
-        Math.max(floor, computeRobustScale(xy) || floor),
-        Math.max(floor, computeRobustScale(r[2]!) || floor),
+        Math.max(minPx, computeRobustScale(xy) || minPx),
+        Math.max(minFrames, computeRobustScale(r[2]!) || minFrames),
       ];
     }
+    const floor = minQ;
     const all = new Float64Array(r[0]!.length * 3);
     all.set(r[0]!);
     all.set(r[1]!, r[0]!.length);
@@ -277,11 +289,9 @@ export function refineLattice(
 
   // Final bookkeeping.
   const finalPeaks = indexed.peaks;
-  const rFinal = residualsOf(current, indexed.candidates);
   const includedSet = new Set(included.map((c) => c.index));
   let outliers = 0;
-  const detectorResiduals =
-    objective === 'detector' ? rFinal : residualsOfDetector(current, indexed.candidates, peaks);
+  const detectorResiduals = residualsOfDetector(current, indexed.candidates, peaks);
   indexed.candidates.forEach((c, j) => {
     const p = finalPeaks[c.index]!;
     p.dx = detectorResiduals[0]![j]!;

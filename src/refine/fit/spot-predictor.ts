@@ -18,6 +18,12 @@ export interface PredictedSpotNear {
    * its closest approach (the tangent point), which keeps least-squares residuals continuous.
    */
   tangent: boolean;
+  /**
+   * DIALS's ζ = m₂·unit(s₁ × s₀) (m₂ the rotation axis, s₀ and s₁ the incident and diffracted beam
+   * directions): how fast the reflection crosses the Ewald sphere. Its rocking width in φ, and so
+   * the error of its centroid frame, scales as 1/|ζ|; ζ → 0 near the tangent (blind region).
+   */
+  zeta: number;
 }
 
 export interface SpotPredictor {
@@ -104,7 +110,10 @@ export function createSpotPredictor(g: Geometry, UB: Mat3): SpotPredictor {
       const kn = k0 * n[0] + k1 * n[1] + k2 * n[2];
       const gap = (o[0] - s0) * n[0] + (o[1] - s1) * n[1] + (o[2] - s2) * n[2];
       const t = gap / kn;
-      if (!(t > 0 && Number.isFinite(t))) return { x: NaN, y: NaN, frame: z, branch: b, tangent };
+      // ζ with s₀ = x̂, s₁ = k/|k|, m₂ = M·ẑ: unit(s₁ × x̂) = (0, k2, −k1)/√(k1² + k2²).
+      const kperp = Math.hypot(k1, k2);
+      const zeta = kperp > 0 ? (M[1][2] * k2 - M[2][2] * k1) / kperp : 0;
+      if (!(t > 0 && Number.isFinite(t))) return { x: NaN, y: NaN, frame: z, branch: b, tangent, zeta };
       const w0 = s0 + t * k0 - o[0];
       const w1 = s1 + t * k1 - o[1];
       const w2 = s2 + t * k2 - o[2];
@@ -114,6 +123,7 @@ export function createSpotPredictor(g: Geometry, UB: Mat3): SpotPredictor {
         frame: z,
         branch: b,
         tangent,
+        zeta,
       };
     },
   };

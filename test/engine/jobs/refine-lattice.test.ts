@@ -34,7 +34,8 @@ import { sha256, simulateScan, type SimScan } from './simulated.ts';
 
 const CELL: UnitCell = { a: 5.2, b: 5.2, c: 12.4, alpha: 90, beta: 90, gamma: 90 };
 const SPACE_GROUP = 'P 4/m m m';
-const FIT = ['a', 'c', 'U', 'distance', 'beamCenterX', 'beamCenterY', 'yaw', 'pitch', 'roll'] as const;
+// NXRefine offers no fit box for roll; on this small detector roll and the orientation trade off.
+const FIT = ['a', 'c', 'U', 'distance', 'beamCenterX', 'beamCenterY', 'yaw', 'pitch'] as const;
 
 let root: string;
 let sim: SimScan;
@@ -64,10 +65,22 @@ async function writePeaks(
   await updateNexusFile(file, (w) => {
     if (w.has('/f1/peaks')) w.remove('/f1/peaks');
     w.group('/f1/peaks', 'NXreflections');
-    w.field('/f1/peaks/x', Float64Array.from(peaks, (p) => p.x));
-    w.field('/f1/peaks/y', Float64Array.from(peaks, (p) => p.y));
-    w.field('/f1/peaks/z', Float64Array.from(peaks, (p) => p.z));
-    w.field('/f1/peaks/intensity', Float64Array.from(peaks, (p) => p.intensity));
+    w.field(
+      '/f1/peaks/x',
+      Float64Array.from(peaks, (p) => p.x),
+    );
+    w.field(
+      '/f1/peaks/y',
+      Float64Array.from(peaks, (p) => p.y),
+    );
+    w.field(
+      '/f1/peaks/z',
+      Float64Array.from(peaks, (p) => p.z),
+    );
+    w.field(
+      '/f1/peaks/intensity',
+      Float64Array.from(peaks, (p) => p.intensity),
+    );
   });
 }
 
@@ -83,7 +96,8 @@ beforeAll(async () => {
   }
   // Found peaks + junk (random points and aluminium powder-ring points): junk ≥ 1/3 of the list.
   const f = await openNexusFile(sim.wrapper);
-  const col = (n: string): Float64Array => Float64Array.from(f.readValue(`/f1/peaks/${n}`) as ArrayLike<number>);
+  const col = (n: string): Float64Array =>
+    Float64Array.from(f.readValue(`/f1/peaks/${n}`) as ArrayLike<number>);
   const [x, y, z, intensity] = [col('x'), col('y'), col('z'), col('intensity')];
   f.close();
   const entry = sim.truth.entries[0]!;
@@ -132,8 +146,11 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
     const truth = sim.truth;
     const s = result.refinement.statistics;
     const cell = result.refinement.model.cell;
-    for (const k of ['a', 'b', 'c'] as const) expect(Math.abs(cell[k] / CELL[k] - 1)).toBeLessThanOrEqual(2e-4);
-    expect(Math.abs(result.refinement.model.geometry.distance / truth.entries[0]!.geometry.distance - 1)).toBeLessThanOrEqual(5e-4);
+    for (const k of ['a', 'b', 'c'] as const)
+      expect(Math.abs(cell[k] / CELL[k] - 1)).toBeLessThanOrEqual(2e-4);
+    expect(
+      Math.abs(result.refinement.model.geometry.distance / truth.entries[0]!.geometry.distance - 1),
+    ).toBeLessThanOrEqual(5e-4);
     expect(s.rmsdPixels).toBeLessThanOrEqual(0.3);
     // What the file now says.
     const m = await readMatrix(sim.wrapper, '/f1/instrument/detector/orientation_matrix');
@@ -146,7 +163,10 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
     try {
       expect(f.readValue('/entry/sample/unitcell_a')).toBeCloseTo(cell.a, 12);
       expect(f.readValue('/entry/sample/unitcell_c')).toBeCloseTo(cell.c, 12);
-      expect(f.readValue('/f1/instrument/detector/distance')).toBeCloseTo(result.refinement.model.geometry.distance, 9);
+      expect(f.readValue('/f1/instrument/detector/distance')).toBeCloseTo(
+        result.refinement.model.geometry.distance,
+        9,
+      );
       expect(f.readValue('/entry/nxreduce/polar_max')).toBe(90);
       expect(f.entity('/f1/nxrefine', { attrs: true }).nxClass).toBe('NXprocess');
       expect(String(f.readValue('/f1/nxrefine/note/data'))).toContain('[[Variables]]');
@@ -179,7 +199,9 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
     const truth = sim.truth;
     const g = truth.entries[0]!.geometry;
     const sg = findSpaceGroup(SPACE_GROUP);
-    const childU = multiplyMat3(rotationFromVector([0.3, -0.25, 0.3]), truth.crystal.U);
+    const axis = [0.6, -0.5, 0.6];
+    const n = Math.hypot(...axis);
+    const childU = multiplyMat3(rotationFromVector(axis.map((v) => (0.5 * v) / n) as Vec3), truth.crystal.U);
     const childCell = { ...CELL, a: CELL.a * 1.001, b: CELL.b * 1.001, c: CELL.c * 1.001 };
     const scan = makeSyntheticScan({
       seed: 41,
@@ -194,12 +216,19 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
       child,
       scan.peaks.map((p) => ({ x: p.x, y: p.y, z: p.frame, intensity: p.intensity ?? 1 })),
     );
-    const result = await refineLatticeJob({ file: child, entry: 'f1', fit: [...FIT], polarMax: 90, parent: null });
+    const result = await refineLatticeJob({
+      file: child,
+      entry: 'f1',
+      fit: [...FIT],
+      polarMax: 90,
+      parent: null,
+    });
     expect(result.indexing.method).toBe('file');
-    expect(computeMisorientation(truth.crystal.U, childU)).toBeCloseTo(0.5, 3);
+    expect(computeMisorientation(truth.crystal.U, childU)).toBeCloseTo(0.5, 9);
     const cell = result.refinement.model.cell;
-    for (const k of ['a', 'c'] as const) expect(Math.abs(cell[k] / childCell[k] - 1)).toBeLessThanOrEqual(2e-4);
-    const cmp = compareToTruth({ UB: result.refinement.UB }, scan, scan.peaks, []);
+    for (const k of ['a', 'c'] as const)
+      expect(Math.abs(cell[k] / childCell[k] - 1)).toBeLessThanOrEqual(2e-4);
+    const cmp = compareToTruth({ UB: result.refinement.UB }, scan, [], []);
     expect(cmp.orientationError).toBeLessThanOrEqual(0.01);
     expect(result.refinement.statistics.rmsdPixels).toBeLessThanOrEqual(0.3);
 
@@ -207,7 +236,14 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
     const child2 = join(dirname(sim.wrapper), 'sim_302K.nxs');
     copyFileSync(child, child2);
     await updateNexusFile(child2, (w) => w.remove('/f1/instrument/detector/orientation_matrix'));
-    const r2 = await refineLatticeJob({ file: child2, entry: 'f1', fit: [...FIT], polarMax: 90, parent: sim.wrapper, dryRun: true });
+    const r2 = await refineLatticeJob({
+      file: child2,
+      entry: 'f1',
+      fit: [...FIT],
+      polarMax: 90,
+      parent: sim.wrapper,
+      dryRun: true,
+    });
     expect(r2.indexing.method).toBe('parent');
     expect(r2.written).toEqual([]);
     const cmp2 = compareToTruth({ UB: r2.refinement.UB }, scan, [], []);
@@ -230,7 +266,8 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
     expect(sha256(copy)).toBe(before);
     expect(result.indexing.method).toBe('fft');
     const cell = result.refinement.model.cell;
-    for (const k of ['a', 'b', 'c'] as const) expect(Math.abs(cell[k] / CELL[k] - 1)).toBeLessThanOrEqual(2e-4);
+    for (const k of ['a', 'b', 'c'] as const)
+      expect(Math.abs(cell[k] / CELL[k] - 1)).toBeLessThanOrEqual(2e-4);
     const cmp = compareToTruth({ UB: result.refinement.UB }, sim.truth.crystal, [], []);
     expect(cmp.orientationError).toBeLessThanOrEqual(0.01);
     expect(invertMat3(multiplyMat3(result.refinement.model.U, computeBMatrix(cell)))).toBeDefined();
@@ -250,8 +287,12 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
     const copy2 = join(root, 'bad2.nxs');
     copyFileSync(pristine, copy2);
     const before2 = sha256(copy2);
-    await expect(refineLatticeJob({ file: copy2, entry: 'f1', polarMax: 0.01 })).rejects.toThrow(/too few to orient/);
-    await expect(refineLatticeJob({ file: copy2, entry: 'f1', fit: ['bogus' as 'a'] })).rejects.toThrow(/unknown fit parameter/);
+    await expect(refineLatticeJob({ file: copy2, entry: 'f1', polarMax: 0.01 })).rejects.toThrow(
+      /too few to orient/,
+    );
+    await expect(refineLatticeJob({ file: copy2, entry: 'f1', fit: ['bogus' as 'a'] })).rejects.toThrow(
+      /unknown fit parameter/,
+    );
     await expect(refineLatticeJob({ file: copy2, entry: 'f9' })).rejects.toThrow(/no entry 'f9'/);
     expect(sha256(copy2)).toBe(before2);
   });
@@ -263,7 +304,7 @@ describe('refineLatticeJob on a simulated scan (frames → find-peaks → index 
     const err: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
     const code = await main(
-      ['refine-lattice', copy, '--fit', 'lattice,U,distance,beam,tilts', '--polar-max', '90', '--json'],
+      ['refine-lattice', copy, '--fit', 'lattice,U,distance,beam,yaw,pitch', '--polar-max', '90', '--json'],
       io,
     );
     expect(code).toBe(0);
