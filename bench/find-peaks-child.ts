@@ -96,6 +96,10 @@ async function pooled(size: number): Promise<{ frames: number; seconds: number; 
   }
 }
 
+const cpu0 = process.cpuUsage();
 const result =
   variant === 'reference' ? await reference() : await pooled(Number(variant.replace('pool-', '')));
-console.log(JSON.stringify({ ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+const cpu = process.cpuUsage(cpu0);
+// CPU time of all threads (pool warm-up included): the cost per frame without contention
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+console.log(JSON.stringify({ ...result, cpuSeconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
