@@ -27,7 +27,7 @@ export interface IndexKnownCellOptions {
 export interface IndexResult {
   /** Orientation (Busing–Levy B of `cell`): a rotation. */
   U: Mat3;
-  /** UB = U·B of the given cell. */
+  /** UB fitted to the indexed peaks (nine free elements; near U·B of the given cell). */
   UB: Mat3;
   /** Peaks indexed by UB within the index tolerance, their hkls (NaN where not) and indices. */
   indexed: number;
@@ -148,7 +148,11 @@ export function indexWithKnownCell(
   };
 }
 
-/** Least-squares orientation for a fixed B: fit UB to the indexed peaks, U = nearest rotation of UB·B⁻¹; repeat. */
+/**
+ * Least-squares orientation: fit UB (nine elements, so a cell a little off — another temperature —
+ * still indexes high orders) to the peaks it indexes, repeat with the grown set; U = the rotation
+ * nearest UB·B⁻¹ of the given cell. `count` and `UB` are those of the fitted UB.
+ */
 export function refineOrientationFixedCell(
   U0: Mat3,
   B: Mat3,
@@ -156,10 +160,8 @@ export function refineOrientationFixedCell(
   tolerance: number,
   rounds = 6,
 ): { U: Mat3; UB: Mat3; count: number } {
-  let U = U0;
-  let UB = multiplyMat3(U, B);
+  let UB = multiplyMat3(U0, B);
   let count = countIndexedPeaks(UB, qs, tolerance).count;
-  const Binv = invertMat3(B);
   for (let r = 0; r < rounds; r++) {
     const idx = countIndexedPeaks(UB, qs, tolerance);
     if (idx.count < 4) break;
@@ -172,15 +174,12 @@ export function refineOrientationFixedCell(
     } catch {
       break;
     }
-    const Unew = computeNearestRotation(multiplyMat3(fitted, Binv));
-    const UBnew = multiplyMat3(Unew, B);
-    const c = countIndexedPeaks(UBnew, qs, tolerance).count;
+    const c = countIndexedPeaks(fitted, qs, tolerance).count;
     if (c < count) break;
     const same = c === count && r > 0;
-    U = Unew;
-    UB = UBnew;
+    UB = fitted;
     count = c;
     if (same) break;
   }
-  return { U, UB, count };
+  return { U: computeNearestRotation(multiplyMat3(UB, invertMat3(B))), UB, count };
 }
