@@ -11,7 +11,7 @@
  * Jobs run with their own AbortController; progress is sent only when the integer percent changes
  * and every job logs "'kind' started", "'kind' complete (N seconds)" or "'kind' failed: …".
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
 import { shapeSize } from '../nexus/model/dtype.ts';
@@ -20,16 +20,23 @@ import type { NexusReader } from '../nexus/port.ts';
 import { NxrError, toErrorInfo } from '../shared/errors.ts';
 import {
   engineEventChannels,
+  type DataQuery,
+  type DataQueryResult,
+  type DatasetValues,
   type EngineChannel,
   type EntityInfo,
+  type EntryGeometry,
   type FileInfo,
   type FrameData,
   type InvokeHandlers,
   type NxrEventMap,
 } from '../shared/ipc.ts';
-import { isJobKind, type JobKind, type JobRequest, type JobResult } from '../shared/jobs.ts';
+import { isJobKind, type JobEnd, type JobKind, type JobRequest, type JobResultMap } from '../shared/jobs.ts';
 import { postEvent, serveHandlers, type RpcPort, type ServeOptions } from '../shared/rpc.ts';
 import { openNexusFile } from './io/nexus-file.ts';
+import { readEntryGeometry, readOrientationMatrix } from './jobs/read-entry-geometry.ts';
+import { readSampleLattice } from './jobs/read-sample-lattice.ts';
+import { checkRefineRequest, refineJobBodies, type RefineJobContext } from './refine-jobs.ts';
 import { FramePool } from './pool/frame-pool.ts';
 import { toFrameArray } from './pool/frame-source.ts';
 import { mergeFrameStats } from './pool/kernels/frame-stats.ts';
@@ -48,6 +55,8 @@ export interface EngineOptions {
 
 /** Small datasets whose value the attributes panel shows. */
 const PREVIEW_ELEMENTS = 64;
+/** Largest dataset data:read returns whole (elements). */
+const MAX_READ_ELEMENTS = 16 * 1024 * 1024;
 
 type EngineEvent = keyof Pick<NxrEventMap, (typeof engineEventChannels)[number]>;
 type Listener<C extends EngineEvent> = (payload: NxrEventMap[C]) => void;
@@ -65,11 +74,9 @@ interface RunningJob {
 }
 
 /** Context every job body gets. */
-interface JobContext {
-  signal: AbortSignal;
+interface JobContext extends RefineJobContext {
   /** Fraction done, 0…1; the engine turns it into throttled integer percents. */
   progress: (fraction: number) => void;
-  log: (message: string, level?: 'info' | 'warn') => void;
 }
 
 /** A typed-array or nested value as JSON-compatible data (bigint → number). */
@@ -141,9 +148,29 @@ export function createEngine(options: EngineOptions = {}) {
     return shape[0]!;
   };
 
+  /** After a job rewrote a file (temp copy renamed over it): every handle on it reads the new one. */
+  const reopenFile = async (fsPath: string): Promise<void> => {
+    const real = (p: string): string => {
+      try {
+        return realpathSync(p);
+      } catch {
+        return p;
+      }
+    };
+    const target = real(fsPath);
+    for (const f of files.values()) {
+      if (real(f.fsPath) !== target) continue;
+      const fresh = await io.openNexusFile(f.fsPath);
+      const old = f.reader;
+      f.reader = fresh;
+      old.close();
+    }
+  };
+
   const jobBodies: {
-    [K in JobKind]: (req: Extract<JobRequest, { kind: K }>, ctx: JobContext) => Promise<JobResult>;
+    [K in JobKind]: (req: Extract<JobRequest, { kind: K }>, ctx: JobContext) => Promise<JobResultMap[K]>;
   } = {
+    ...refineJobBodies,
     'frame-stats': async (req, ctx) => {
       const f = fileOf(req.fileId);
       const count = stackFrames(f, req.path);
@@ -187,12 +214,34 @@ export function createEngine(options: EngineOptions = {}) {
     const seconds = (): number => Math.round((performance.now() - t0) / 10) / 100;
     log(`'${kind}' started`);
     progress(0);
+    const changed = new Set<string>();
     try {
-      const result = await jobBodies[kind](req, { signal: controller.signal, progress, log });
+      const body = jobBodies[kind] as (r: JobRequest, c: JobContext) => Promise<JobResultMap[JobKind]>;
+      let result: JobResultMap[JobKind];
+      try {
+        result = await body(req, {
+          signal: controller.signal,
+          progress,
+          log,
+          filePath: (fileId) => fileOf(fileId).fsPath,
+          pool: framePool,
+          fileChanged: (fsPath) => changed.add(fsPath),
+        });
+      } finally {
+        // Even a failed or cancelled job may have replaced the file before it stopped.
+        for (const p of changed) await reopenFile(p);
+      }
       if (controller.signal.aborted) throw new NxrError({ code: 'CANCELLED', message: 'cancelled' });
       progress(1);
       log(`'${kind}' complete (${seconds()} seconds)`);
-      emit('job:end', { jobId, kind, ok: true, result, seconds: seconds() });
+      emit('job:end', {
+        jobId,
+        kind,
+        ok: true,
+        result,
+        seconds: seconds(),
+        ...(changed.size > 0 ? { fileChanged: true } : {}),
+      } as JobEnd);
     } catch (e) {
       const error = controller.signal.aborted
         ? { code: 'CANCELLED' as const, message: 'cancelled' }
@@ -273,13 +322,61 @@ export function createEngine(options: EngineOptions = {}) {
       };
     },
 
+    'data:read': async (query: DataQuery): Promise<DataQueryResult> => {
+      const f = fileOf(query.fileId);
+      if (query.kind === 'values') {
+        const node = f.reader.entity(query.path, { attrs: false });
+        if (node.kind !== 'dataset' || !node.shape) {
+          throw new NxrError({
+            code: 'WRONG_SHAPE',
+            message: `expected a dataset, found ${node.kind}`,
+            file: f.reader.file,
+            path: query.path,
+          });
+        }
+        const n = shapeSize(node.shape);
+        if (n > MAX_READ_ELEMENTS) {
+          throw new NxrError({
+            code: 'WRONG_SHAPE',
+            message: `${n} elements are too many to read whole (at most ${MAX_READ_ELEMENTS}); plot it by frames`,
+            file: f.reader.file,
+            path: query.path,
+          });
+        }
+        const v = f.reader.readValue(query.path);
+        const out: DatasetValues = {
+          path: query.path,
+          shape: node.shape,
+          dtype: node.dtype ?? '',
+          data: ArrayBuffer.isView(v) ? toFrameArray(v as NumericArray) : toNxValue(v, n).value,
+        };
+        return out;
+      }
+      const entry = query.entry.replace(/^\/+/, '');
+      const geometry = await readEntryGeometry(f.reader, entry);
+      const out: EntryGeometry = { entry, geometry };
+      const u = readOrientationMatrix(f.reader, entry);
+      if (u) out.orientationMatrix = u;
+      try {
+        const lattice = await readSampleLattice(f.reader, `/${entry}/sample`);
+        if (lattice.cell) out.cell = lattice.cell;
+      } catch {
+        // no lattice (or an unreadable one): hkl read-out is simply not offered
+      }
+      return out;
+    },
+
     'job:start': async (request: JobRequest): Promise<{ jobId: string }> => {
       if (!isJobKind(request.kind)) {
         throw new NxrError({ code: 'BAD_PARAMETER', message: `unknown job kind '${String(request.kind)}'` });
       }
-      if (typeof request.fileId !== 'string' || typeof request.path !== 'string') {
+      if (typeof request.fileId !== 'string') {
+        throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId` });
+      }
+      if (request.kind === 'frame-stats' && typeof request.path !== 'string') {
         throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId and a path` });
       }
+      if (request.kind !== 'frame-stats') checkRefineRequest(request);
       fileOf(request.fileId);
       const jobId = `j${nextJob++}`;
       const controller = new AbortController();

@@ -144,6 +144,7 @@ const handlers: InvokeHandlers = {
   'tree:children': (fileId, path) => engine.invoke('tree:children', fileId, path),
   'tree:entity': (fileId, path) => engine.invoke('tree:entity', fileId, path),
   'data:frame': (fileId, path, index) => engine.invoke('data:frame', fileId, path, index),
+  'data:read': (query) => engine.invoke('data:read', query),
   'job:start': (request) => engine.invoke('job:start', request),
   'job:cancel': (jobId) => engine.invoke('job:cancel', jobId),
 };

@@ -41,6 +41,7 @@ const api = {
   listChildren: (fileId: string, path: string) => invoke('tree:children', fileId, path),
   getEntity: (fileId: string, path: string) => invoke('tree:entity', fileId, path),
   readFrame: (fileId: string, path: string, index: number) => invoke('data:frame', fileId, path, index),
+  readData: (query: InvokeArgs<'data:read'>[0]) => invoke('data:read', query),
   startJob: (request: InvokeArgs<'job:start'>[0]) => invoke('job:start', request),
   cancelJob: (jobId: string) => invoke('job:cancel', jobId),
   onJobProgress: (listener: (p: NxrEventMap['job:progress']) => void) => subscribe('job:progress', listener),

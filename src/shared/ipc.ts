@@ -12,8 +12,9 @@
  * values, and typed arrays (frames).
  */
 import type { NxNode, NxValue } from '../nexus/model/types.ts';
+import type { Geometry, Mat3 } from '../refine/geometry/models.ts';
 import type { NxrErrorInfo } from './errors.ts';
-import type { JobEnd, JobLog, JobProgress, JobRequest } from './jobs.ts';
+import type { CellValues, JobEnd, JobLog, JobProgress, JobRequest, RefineDialogId } from './jobs.ts';
 
 /** The typed arrays a frame can arrive in (BigInt arrays are converted to Float64Array). */
 export type FrameArray =
@@ -83,7 +84,41 @@ export interface AppInfo {
 }
 
 /** What the application menu asks the UI to do. */
-export type MenuCommand = { command: 'open-file'; path: string } | { command: 'close-file' };
+export type MenuCommand =
+  | { command: 'open-file'; path: string }
+  | { command: 'close-file' }
+  /** Refine ▸ <item>: open that dialog. */
+  | { command: 'refine'; dialog: RefineDialogId };
+
+/** Reads beyond the lazy tree (data:read), one kind per request. */
+export type DataQuery =
+  /** The whole value of a dataset (at most 16 Mi elements), e.g. fN/peaks/x or a pixel mask. */
+  | { kind: 'values'; fileId: string; path: string }
+  /** The geometry of a detector entry (fN), and its orientation and lattice when defined. */
+  | { kind: 'geometry'; fileId: string; entry: string };
+
+export interface DatasetValues {
+  path: string;
+  shape: number[];
+  dtype: string;
+  /** Numbers as a typed array (int64 → Float64Array); strings and other values as JSON values. */
+  data: FrameArray | NxValue;
+}
+
+export interface EntryGeometry {
+  entry: string;
+  geometry: Geometry;
+  /** instrument/detector/orientation_matrix (NXRefine convention), when present. */
+  orientationMatrix?: Mat3;
+  /** /entry/sample cell, when defined. */
+  cell?: CellValues;
+}
+
+export interface DataQueryResultMap {
+  values: DatasetValues;
+  geometry: EntryGeometry;
+}
+export type DataQueryResult = DataQueryResultMap[DataQuery['kind']];
 
 /** Request → response channels. `args` are positional, `result` is what the promise resolves to. */
 export interface NxrInvokeMap {
@@ -102,6 +137,8 @@ export interface NxrInvokeMap {
   'tree:entity': { args: [fileId: string, path: string]; result: EntityInfo };
   /** Frame `index` of a 3-D dataset. */
   'data:frame': { args: [fileId: string, path: string, index: number]; result: FrameData };
+  /** Dataset values and entry geometry (see DataQuery). */
+  'data:read': { args: [query: DataQuery]; result: DataQueryResult };
   'job:start': { args: [request: JobRequest]; result: { jobId: string } };
   'job:cancel': { args: [jobId: string]; result: null };
 }
@@ -120,6 +157,7 @@ export const engineChannels = [
   'tree:children',
   'tree:entity',
   'data:frame',
+  'data:read',
   'job:start',
   'job:cancel',
 ] as const satisfies readonly InvokeChannel[];
@@ -150,6 +188,7 @@ export const bridgeInvokeNames = {
   listChildren: 'tree:children',
   getEntity: 'tree:entity',
   readFrame: 'data:frame',
+  readData: 'data:read',
   startJob: 'job:start',
   cancelJob: 'job:cancel',
 } as const satisfies Record<string, InvokeChannel>;
@@ -195,7 +234,7 @@ const everyChannelNamed: [MissingInvokeName, MissingEventName] extends [never, n
 void everyChannelNamed;
 
 /** Runtime argument kinds per channel, checked by the hosts before anything runs (untrusted input). */
-type ArgKind = 'string' | 'index' | 'job-request';
+type ArgKind = 'string' | 'index' | 'job-request' | 'data-query';
 export const channelArgKinds: { [C in InvokeChannel]: readonly ArgKind[] } = {
   'app:info': [],
   'dialog:open-file': [],
@@ -205,6 +244,7 @@ export const channelArgKinds: { [C in InvokeChannel]: readonly ArgKind[] } = {
   'tree:children': ['string', 'string'],
   'tree:entity': ['string', 'string'],
   'data:frame': ['string', 'string', 'index'],
+  'data:read': ['data-query'],
   'job:start': ['job-request'],
   'job:cancel': ['string'],
 };
@@ -240,6 +280,17 @@ export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]
           return `${channel}: argument ${i + 1} must be a job request with a kind`;
         }
         break;
+      case 'data-query': {
+        const q = a as { kind?: unknown; fileId?: unknown; path?: unknown; entry?: unknown } | null;
+        const str = (v: unknown): boolean => typeof v === 'string' && v.length <= 4096;
+        const ok =
+          typeof q === 'object' &&
+          q !== null &&
+          str(q.fileId) &&
+          ((q.kind === 'values' && str(q.path)) || (q.kind === 'geometry' && str(q.entry)));
+        if (!ok) return `${channel}: argument ${i + 1} must be a values or geometry query with a fileId`;
+        break;
+      }
     }
   }
   return null;

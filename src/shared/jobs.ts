@@ -25,11 +25,234 @@ export interface FrameStatsResult {
   maxima: Float64Array;
 }
 
-export type JobRequest = FrameStatsRequest;
+/** Values of /entry/nxreduce (Choose Parameters; names as NXRefine's settings.ini keys). */
+export interface ReductionValues {
+  /** Peak threshold, counts. */
+  threshold: number;
+  /** First frame (inclusive). */
+  first: number;
+  /** Last frame (exclusive end, as NXRefine slices). */
+  last: number;
+  /** Maximum polar angle, degrees. */
+  polar_max: number;
+  /** HKL tolerance, Å⁻¹ (1/d units, no 2π). */
+  hkl_tolerance: number;
+  /** Normalization monitor (NXmonitor name). */
+  monitor: string;
+  /** Normalization value. */
+  norm: number;
+  /** Minimum scattering Q, Å⁻¹. */
+  qmin: number;
+  /** Maximum taper Q, Å⁻¹. */
+  qmax: number;
+  /** Punch radius, Å⁻¹. */
+  radius: number;
+  /** Minimum pixels between peaks. */
+  min_pixels: number;
+}
+
+/** Unit cell: Å and degrees. */
+export interface CellValues {
+  a: number;
+  b: number;
+  c: number;
+  alpha: number;
+  beta: number;
+  gamma: number;
+}
+
+/** The detector values Calculate Angles lets the user change (Å, mm, pixels, mm). */
+export interface AngleGeometryValues {
+  wavelength: number;
+  distance: number;
+  beamCenterX: number;
+  beamCenterY: number;
+  pixelSize: number;
+}
+
+/** Peak positions (pixels, frames) and angles (degrees), one array element per peak. */
+export interface PeakColumns {
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  intensity: Float64Array;
+  polarAngle: Float64Array;
+  azimuthalAngle: Float64Array;
+}
+
+/** Choose Parameters: resolve (and with `write`, store) /entry/nxreduce through NXRefine's cascade. */
+export interface ChooseParametersRequest {
+  kind: 'choose-parameters';
+  fileId: string;
+  /** Values typed in the dialog; they win over every stored value. */
+  values?: Partial<ReductionValues>;
+  /** Store in /entry/nxreduce. false: only resolve and check (the dialog's initial values). */
+  write: boolean;
+  /** Also make this file the parent ("Set As Parent"). */
+  setParent?: boolean;
+}
+export interface ChooseParametersSummary {
+  values: ReductionValues;
+  /** Where each value came from, e.g. 'file /entry/nxreduce/threshold', 'settings.ini', 'default'. */
+  origins: Record<keyof ReductionValues, string>;
+  /** Frames per rotation, when known. */
+  nframes?: number;
+  written: boolean;
+  /** With setParent: the parent link and what it pointed to before (base names). */
+  parent?: { link: string; previous?: string };
+}
+
+/** Copy Parameters: copy the parent's geometry, lattice and parameters into this scan file. */
+export interface CopyParametersRequest {
+  kind: 'copy-parameters';
+  fileId: string;
+  /** Copy into entries that already have nxcopy. */
+  overwrite?: boolean;
+}
+export interface CopyParametersSummary {
+  /** The parent's file name. */
+  parent: string;
+  isParent: boolean;
+  copied: Array<{ entry: string; fields: number; missing: string[] }>;
+  skipped: Array<{ entry: string; reason: string }>;
+  written: boolean;
+}
+
+/** Find Maximum (nxmax) of one entry. */
+export interface FindMaximumRequest {
+  kind: 'find-maximum';
+  fileId: string;
+  /** Detector entry, e.g. 'f1'. */
+  entry: string;
+  first?: number;
+  last?: number;
+  /** Annulus limits, Å⁻¹. */
+  qmin?: number;
+  qmax?: number;
+  /** Running-median width of the transmission, frames. */
+  filterSize?: number;
+  /** Save the results in the file. @default true */
+  write?: boolean;
+}
+export interface FindMaximumSummary {
+  entry: string;
+  first: number;
+  last: number;
+  maximum: number;
+  maximumX: number;
+  maximumY: number;
+  hotPixels: number;
+  deadPixels: number;
+  missingFrames: number;
+  annulus: { qmin: number; qmax: number; source: string; pixels: number };
+  /** Median transmission baseline (null without one). */
+  transmissionMedian: number | null;
+  written: boolean;
+  /** Paths written in the file. */
+  paths: string[];
+  seconds: number;
+}
+
+/** Find Peaks (nxfind) of one entry. */
+export interface FindPeaksRequest {
+  kind: 'find-peaks';
+  fileId: string;
+  entry: string;
+  threshold?: number;
+  first?: number;
+  last?: number;
+  minPixels?: number;
+  /** Save the peaks in the file. @default true */
+  write?: boolean;
+}
+export interface FindPeaksSummary {
+  entry: string;
+  first: number;
+  last: number;
+  threshold: number;
+  minPixels: number;
+  count: number;
+  /** Sorted by z. */
+  peaks: PeakColumns;
+  written: boolean;
+  paths: string[];
+  seconds: number;
+}
+
+/** Define Lattice: /entry/sample (cell, space group, formula). */
+export interface DefineLatticeRequest {
+  kind: 'define-lattice';
+  fileId: string;
+  cell?: CellValues;
+  /** Hermann–Mauguin symbol, Hall symbol or number. */
+  spaceGroup?: string;
+  formula?: string;
+  /** Impose the group's cell constraints instead of refusing. */
+  constrain?: boolean;
+}
+export interface DefineLatticeSummary {
+  cell: CellValues;
+  /** The cell given, when the constraints changed it. */
+  givenCell?: CellValues;
+  spaceGroup: string;
+  spaceGroupNumber: number;
+  laueGroup: string;
+  centring: string;
+  unitCellGroup: string;
+  formula?: string;
+  written: boolean;
+}
+
+/** Calculate Angles: polar/azimuthal angles of the peaks and the powder rings of the lattice. */
+export interface CalculateAnglesRequest {
+  kind: 'calculate-angles';
+  fileId: string;
+  entry: string;
+  /** Values replacing the file's (saved with write). */
+  geometry?: Partial<AngleGeometryValues>;
+  /** @default 'exact' */
+  convention?: 'exact' | 'nxrefine';
+  /** Store the angles (and the geometry) in the file ("Save"). @default false ("Plot") */
+  write?: boolean;
+}
+export interface CalculateAnglesSummary {
+  entry: string;
+  convention: 'exact' | 'nxrefine';
+  geometry: AngleGeometryValues;
+  /** Largest polar angle on the detector, degrees. */
+  twoThetaMax: number;
+  peaks: {
+    x: Float64Array;
+    y: Float64Array;
+    z: Float64Array;
+    polarAngle: Float64Array;
+    azimuthalAngle: Float64Array;
+    /** Nearest ring, −1 without rings. */
+    ring: Int32Array;
+  };
+  /** Powder rings: angle (degrees), first hkl and total multiplicity; null without a lattice. */
+  rings: Array<{ twoTheta: number; hkl: [number, number, number]; multiplicity: number }> | null;
+  written: boolean;
+}
+
+export type JobRequest =
+  | FrameStatsRequest
+  | ChooseParametersRequest
+  | CopyParametersRequest
+  | FindMaximumRequest
+  | FindPeaksRequest
+  | DefineLatticeRequest
+  | CalculateAnglesRequest;
 export type JobKind = JobRequest['kind'];
 
 export interface JobResultMap {
   'frame-stats': FrameStatsResult;
+  'choose-parameters': ChooseParametersSummary;
+  'copy-parameters': CopyParametersSummary;
+  'find-maximum': FindMaximumSummary;
+  'find-peaks': FindPeaksSummary;
+  'define-lattice': DefineLatticeSummary;
+  'calculate-angles': CalculateAnglesSummary;
 }
 export type JobResult = JobResultMap[JobKind];
 
@@ -49,12 +272,61 @@ export interface JobLog {
   time: number;
 }
 
+/** The end of a job: its result (typed by kind) or its error. */
 export type JobEnd =
-  | { jobId: string; kind: JobKind; ok: true; result: JobResult; seconds: number }
+  | {
+      [K in JobKind]: {
+        jobId: string;
+        kind: K;
+        ok: true;
+        result: JobResultMap[K];
+        seconds: number;
+        /** The job rewrote the file: the engine has reopened it, the UI reloads its tree. */
+        fileChanged?: boolean;
+      };
+    }[JobKind]
   | { jobId: string; kind: JobKind; ok: false; error: NxrErrorInfo; seconds: number };
 
-export const jobKinds = ['frame-stats'] as const satisfies readonly JobKind[];
+export const jobKinds = [
+  'frame-stats',
+  'choose-parameters',
+  'copy-parameters',
+  'find-maximum',
+  'find-peaks',
+  'define-lattice',
+  'calculate-angles',
+] as const satisfies readonly JobKind[];
+// Every kind is listed (compile-time check).
+const everyKindListed: Exclude<JobKind, (typeof jobKinds)[number]> extends never ? true : false = true;
+void everyKindListed;
 
 export function isJobKind(k: unknown): k is JobKind {
   return typeof k === 'string' && (jobKinds as readonly string[]).includes(k);
+}
+
+/**
+ * The Refine menu in NXRefine's classic order (spec §6.1) with the job each item runs. An item is
+ * shown only when its job exists (`job` is a registered kind); the others wait for their engine job.
+ */
+export const refineMenuItems = [
+  { dialog: 'choose-parameters', label: 'Choose Parameters', job: 'choose-parameters' },
+  { dialog: 'copy-parameters', label: 'Copy Parameters', job: 'copy-parameters' },
+  { dialog: 'find-maximum', label: 'Find Maximum', job: 'find-maximum' },
+  { dialog: 'find-peaks', label: 'Find Peaks', job: 'find-peaks' },
+  { dialog: 'prepare-mask', label: 'Prepare 3D Mask', job: 'prepare-mask' },
+  { dialog: 'calculate-angles', label: 'Calculate Angles', job: 'calculate-angles' },
+  { dialog: 'define-lattice', label: 'Define Lattice', job: 'define-lattice' },
+  { dialog: 'refine-lattice', label: 'Refine Lattice', job: 'refine-lattice' },
+  { dialog: 'transform-data', label: 'Transform Data', job: 'transform' },
+] as const;
+
+export type RefineDialogId = (typeof refineMenuItems)[number]['dialog'];
+
+/** The Refine menu items whose job the engine runs, in menu order. */
+export function availableRefineItems(): Array<{ dialog: RefineDialogId; label: string }> {
+  return refineMenuItems.filter((i) => isJobKind(i.job)).map((i) => ({ dialog: i.dialog, label: i.label }));
+}
+
+export function isRefineDialogId(d: unknown): d is RefineDialogId {
+  return typeof d === 'string' && refineMenuItems.some((i) => i.dialog === d);
 }

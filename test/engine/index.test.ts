@@ -132,7 +132,7 @@ describe('engine over its message loop', () => {
     offP();
     offL();
     expect(end).toMatchObject({ jobId, kind: 'frame-stats', ok: true });
-    if (!end.ok) throw new Error('job failed');
+    if (!end.ok || end.kind !== 'frame-stats') throw new Error('job failed');
     expect(Array.from(end.result.sums)).toEqual(directFrameSums(values, spec));
     expect(Array.from(end.result.maxima)).toEqual(directFrameMaxima(values, spec));
     const percents = progress.map((p) => p.percent);

@@ -53,6 +53,7 @@ describe('bundled engine process', () => {
     await client.invoke('job:start', { kind: 'frame-stats', fileId, path: '/entry/data/data' });
     const end = await ended;
     if (!end.ok) throw new Error(end.error.message);
+    if (end.kind !== 'frame-stats') throw new Error(`unexpected job ${end.kind}`);
     expect(Array.from(end.result.sums)).toEqual(directFrameSums(values, spec));
     const frame = await client.invoke('data:frame', fileId, '/entry/data/data', 5);
     expect(frame.data).toBeInstanceOf(Int32Array);

@@ -35,6 +35,7 @@ function handlers(): InvokeHandlers {
     'tree:children': fail,
     'tree:entity': fail,
     'data:frame': fail,
+    'data:read': fail,
     'job:start': async () => ({ jobId: 'j1' }),
     'job:cancel': async () => null,
   };

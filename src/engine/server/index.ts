@@ -130,6 +130,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       'tree:children': async (fileId, path) => engine.api['tree:children'](own(fileId), path),
       'tree:entity': async (fileId, path) => engine.api['tree:entity'](own(fileId), path),
       'data:frame': async (fileId, path, index) => engine.api['data:frame'](own(fileId), path, index),
+      'data:read': async (query) => engine.api['data:read']({ ...query, fileId: own(query.fileId) }),
       'job:start': async (request) => engine.api['job:start']({ ...request, fileId: own(request.fileId) }),
     };
     const stopServing = serveHandlers(handlers, port, { transfer: false });

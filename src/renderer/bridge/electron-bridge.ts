@@ -34,6 +34,7 @@ export function electronBridge(nxr: NxrPreloadApi): NxrBridge {
     listChildren: wrap('listChildren'),
     getEntity: wrap('getEntity'),
     readFrame: wrap('readFrame'),
+    readData: wrap('readData'),
     startJob: wrap('startJob'),
     cancelJob: wrap('cancelJob'),
     onJobProgress: (l) => nxr.onJobProgress(l),

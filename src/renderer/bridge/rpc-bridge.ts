@@ -12,6 +12,7 @@ export function rpcBridge(client: RpcClient): NxrBridge {
     listChildren: (fileId, path) => client.invoke('tree:children', fileId, path),
     getEntity: (fileId, path) => client.invoke('tree:entity', fileId, path),
     readFrame: (fileId, path, index) => client.invoke('data:frame', fileId, path, index),
+    readData: (query) => client.invoke('data:read', query),
     startJob: (request) => client.invoke('job:start', request),
     cancelJob: (jobId) => client.invoke('job:cancel', jobId),
     onJobProgress: (l) => client.on('job:progress', l),
