@@ -23,7 +23,7 @@ export const LATTICE_CASES: LatticeCase[] = [
   { spaceGroup: 'P 4/m m m', cell: cell(4.2, 4.2, 6.1, 90, 90, 90) },
   { spaceGroup: 'C m c m', cell: cell(3.8, 11.2, 4.9, 90, 90, 90) },
   { spaceGroup: 'P m m m', cell: cell(3.82, 3.89, 11.68, 90, 90, 90) },
-  { spaceGroup: 'P 63/m m c', cell: cell(3.21, 3.21, 5.21, 90, 90, 120) },
+  { spaceGroup: 'P 63/m m c', cell: cell(3.95, 3.95, 6.4, 90, 90, 120) },
   { spaceGroup: 'R -3 m:H', cell: cell(4.9, 4.9, 13.0, 90, 90, 120) },
   { spaceGroup: 'R -3 m:R', cell: cell(5.2, 5.2, 5.2, 56, 56, 56) },
   { spaceGroup: 'C 1 2/m 1', cell: cell(8.0, 6.0, 7.0, 90, 105, 90) },
