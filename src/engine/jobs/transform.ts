@@ -62,7 +62,7 @@ import { readReductionParameters } from './reduction-parameters.ts';
 import { scanLayout } from './scan-layout.ts';
 
 /** [start, step, stop] of one grid axis, r.l.u. */
-export type AxisSpec = [number, number, number];
+export type AxisSpec = readonly [number, number, number];
 
 export type OutputCompression = 'none' | 'bslz4' | 'lz4' | 'gzip';
 
@@ -384,7 +384,7 @@ export function planTransformMemory(
     memoryLimitBytes - MAIN_OVERHEAD - workers * (WORKER_OVERHEAD + WORKER_BYTES_PER_PIXEL * pixels);
   const gridBytes = Math.ceil(gridVoxelCount(grid) / BRICK_SIDE ** 3 + 64) * BRICK_BYTES;
   const cacheBytesPerWorker = Math.max(16 * MIB, Math.min(gridBytes, Math.floor(free / workers)));
-  if (free < 32 * MIB * workers)
+  if (free < 16 * MIB * workers)
     throw new NxrError({
       code: 'BAD_PARAMETER',
       message: `memory limit ${(memoryLimitBytes / MIB).toFixed(0)} MiB is too small for ${workers} workers on a ${shape[0]}×${shape[1]} detector`,
@@ -437,10 +437,12 @@ export function writeTransformGroup(
   const g = entryPath(entryName, groupName);
   if (w.has(g)) w.remove(g);
   const rec = computeReciprocalCell(cell, { twoPi: true });
+  // 90.00000000000001 from acos would make NeXpy draw (invisibly) skewed axes
+  const angle = (a: number): number => (Math.abs(a - 90) < 1e-9 ? 90 : a);
   w.group(g, 'NXdata', {
     signal: 'data',
     axes: ['Ql', 'Qk', 'Qh'],
-    angles: [rec.gamma, rec.beta, rec.alpha],
+    angles: [angle(rec.gamma), angle(rec.beta), angle(rec.alpha)],
   });
   const link = relative(dirname(resolve(wrapperFile)), outputFile);
   w.externalLink(`${g}/data`, link, '/entry/data/v');
