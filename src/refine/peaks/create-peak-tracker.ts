@@ -108,13 +108,30 @@ export function createPeakTracker(options: PeakTrackerOptions): PeakTracker {
   const link = (detections: LocalMaximum[]): Array<LocalMaximum | null> => {
     const assigned: Array<LocalMaximum | null> = active.map(() => null);
     if (detections.length === 0 || active.length === 0) return assigned;
-    const pairs: Array<{ t: number; d: number; age: number; dist: number; value: number }> = [];
+    // Tracks by grid cell of size m + 1: a detection within m lies in the same or a neighbouring cell.
+    const cell = m + 1;
+    const key = (cx: number, cy: number): number => cy * 1_000_003 + cx;
+    const grid = new Map<number, number[]>();
     active.forEach((t, ti) => {
       if (t.age > gap) return;
-      detections.forEach((d, di) => {
-        const dist = Math.max(Math.abs(d.x - t.anchorX), Math.abs(d.y - t.anchorY));
-        if (dist <= m) pairs.push({ t: ti, d: di, age: t.age, dist, value: d.value });
-      });
+      const k = key(Math.floor(t.anchorX / cell), Math.floor(t.anchorY / cell));
+      const list = grid.get(k);
+      if (list) list.push(ti);
+      else grid.set(k, [ti]);
+    });
+    const pairs: Array<{ t: number; d: number; age: number; dist: number; value: number }> = [];
+    detections.forEach((d, di) => {
+      const cx = Math.floor(d.x / cell);
+      const cy = Math.floor(d.y / cell);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          for (const ti of grid.get(key(cx + dx, cy + dy)) ?? []) {
+            const t = active[ti]!;
+            const dist = Math.max(Math.abs(d.x - t.anchorX), Math.abs(d.y - t.anchorY));
+            if (dist <= m) pairs.push({ t: ti, d: di, age: t.age, dist, value: d.value });
+          }
+        }
+      }
     });
     pairs.sort((a, b) => a.age - b.age || a.dist - b.dist || b.value - a.value || a.t - b.t || a.d - b.d);
     const used = new Set<number>();

@@ -51,13 +51,15 @@ export function stitchPeakPieces(
     }
     const next = [...range.pieces];
     const pairs: Array<{ p: number; q: number; age: number; dist: number; value: number }> = [];
+    // only pieces starting within the first usable frames of the range can continue an open one
+    const starters = next.map((q, qi) => ({ q, qi })).filter(({ q }) => between(b - 1, q.firstZ) <= gap);
     open.forEach((p, pi) => {
-      next.forEach((q, qi) => {
+      for (const { q, qi } of starters) {
         const age = between(p.lastZ, q.firstZ);
-        if (age > gap) return;
+        if (age > gap) continue;
         const dist = Math.max(Math.abs(q.firstX - p.lastX), Math.abs(q.firstY - p.lastY));
         if (dist <= m) pairs.push({ p: pi, q: qi, age, dist, value: q.firstValue });
-      });
+      }
     });
     pairs.sort((a, c) => a.age - c.age || a.dist - c.dist || c.value - a.value || a.p - c.p || a.q - c.q);
     const usedP = new Set<number>();
