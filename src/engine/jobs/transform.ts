@@ -297,7 +297,16 @@ export async function readTransformInputs(
     let existingGrid: TransformInputs['existingGrid'];
     const axes = ['Qh', 'Qk', 'Ql'].map((q) => readNumbers(f, entryPath(entry, `transform/${q}`)));
     if (axes.every((a) => a !== undefined && a.length >= 2)) {
-      const [h, k, l] = axes.map((a) => [a![0]!, a![1]! - a![0]!, a![a!.length - 1]!] as AxisSpec);
+      // NXRefine takes Q[1] − Q[0]; the mean step over the axis, to 12 digits, drops float noise
+      const snap = (x: number): number => Number(x.toPrecision(12));
+      const [h, k, l] = axes.map(
+        (a) =>
+          [
+            snap(a![0]!),
+            snap((a![a!.length - 1]! - a![0]!) / (a!.length - 1)),
+            snap(a![a!.length - 1]!),
+          ] as const,
+      );
       existingGrid = { h: h!, k: k!, l: l! };
     }
 
