@@ -5,10 +5,11 @@
  * `nxr simulate` into .bench/ on first use and reused afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { updateNexusFile } from '../src/engine/io/nexus-writer.ts';
 import { simulateExperiment } from '../src/engine/simulate/simulate-experiment.ts';
 
 const { values } = parseArgs({
@@ -172,9 +173,83 @@ async function findMaximumAndPeaks(): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * Transform Data into NXRefine's default grid (1201 × 1201 × 801 voxels, 9.2 GB of v and n) on a
+ * pilatus2m rotation of TiO2 (a = 4.594, c = 2.959 Å, spec §11.7): reference vs pool of 1 and 2.
+ */
+async function transformBench(): Promise<Row[]> {
+  const outDir = join(benchDir, `transform-pilatus2m-${frames}`);
+  const wrapper = join(outDir, 'sim', 'xtal1', 'sim_300K.nxs');
+  const truthFile = join(outDir, 'truth.json');
+  if (!existsSync(truthFile)) {
+    mkdirSync(outDir, { recursive: true });
+    process.stdout.write(`simulating a ${frames}-frame pilatus2m TiO2 rotation into ${outDir} … `);
+    const t0 = performance.now();
+    await simulateExperiment({
+      outDir,
+      preset: 'pilatus2m',
+      seed: 1,
+      cell: { a: 4.594, b: 4.594, c: 2.959, alpha: 90, beta: 90, gamma: 90 },
+      spaceGroup: 'P 42/m n m',
+      entries: 1,
+      nframes: frames,
+      compression: 'bslz4',
+      dtype: 'int32',
+      sample: 'sim',
+      label: 'xtal1',
+      scan: '300K',
+      overwrite: true,
+    });
+    console.log(`${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  // the orientation and lattice Refine Lattice / Define Lattice would have written
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as {
+    crystal: { U: number[][]; cell: Record<string, number> };
+  };
+  await updateNexusFile(wrapper, (w) => {
+    w.field('/f1/instrument/detector/orientation_matrix', Float64Array.from(truth.crystal.U.flat()), {
+      shape: [3, 3],
+    });
+    for (const [k, v] of Object.entries(truth.crystal.cell)) w.field(`/entry/sample/unitcell_${k}`, v);
+  });
+  const first = Math.min(10, frames - 2);
+  const last = Math.max(first, frames - 11);
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const variant of ['reference', 'pool-1', 'pool-2']) {
+    const r = runChild('transform-child.ts', [wrapper, variant, String(first), String(last)]) as ReturnType<
+      typeof runChild
+    > & { accumulate: number; merge: number; spillMb: number; pixels: number; cpuSeconds: number };
+    const fps = r.frames / r.seconds;
+    rows.push({
+      benchmark: 'transform',
+      data: 'pilatus2m bslz4 → 1201×1201×801',
+      variant,
+      ...r,
+      fps,
+      mpixPerS: (fps * 1475 * 1679) / 1e6,
+    });
+    const whole = (r.accumulate * 3631) / r.frames + r.merge;
+    notes.push(
+      `transform ${variant}: accumulate ${r.accumulate.toFixed(1)} s (${((r.frames * 1475 * 1679) / r.accumulate / 1e6).toFixed(0)} Mpixel/s), ` +
+        `merge ${r.merge.toFixed(1)} s, ${r.spillMb.toFixed(0)} MiB of bricks spilled, ${((1000 * r.cpuSeconds) / r.frames).toFixed(0)} ms CPU per frame; ` +
+        (r.frames >= 3631
+          ? `whole rotation ${r.seconds.toFixed(0)} s`
+          : `whole rotation (3631 frames) extrapolated ≈ ${whole.toFixed(0)} s`),
+    );
+    process.stdout.write('.');
+  }
+  const sums = rows.map((r) => r.checksum);
+  if (Math.max(...sums) - Math.min(...sums) > 1e-6 * Math.max(...sums))
+    throw new Error(`transform variants disagree: Σn ${sums.join(', ')}`);
+  console.log(`\n${notes.join('\n')}`);
+  return rows;
+}
+
 const benchmarks: Record<string, () => Promise<Row[]>> = {
   'read-frames': readFrames,
   'find-peaks': findMaximumAndPeaks,
+  transform: transformBench,
 };
 const selected = values.only ? [values.only] : Object.keys(benchmarks);
 const rows: Row[] = [];

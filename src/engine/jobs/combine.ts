@@ -24,7 +24,7 @@ import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
 import { readNumbers } from './read-fields.ts';
 import { readSampleLattice } from './read-sample-lattice.ts';
-import { transformChunks, writeTransformAxes, writeTransformGroup } from './transform.ts';
+import { commitReplacing, transformChunks, writeTransformAxes, writeTransformGroup } from './transform.ts';
 
 export type TransformKind = 'transform' | 'masked_transform';
 
@@ -237,7 +237,7 @@ export async function combineTransforms(
         planesDone += l1 - l0;
         ctx.onProgress?.(Math.min(0.99, planesDone / totalPlanes), `${kind}: plane ${l1}/${nl}`);
       }
-      w.close();
+      commitReplacing(w, outputFile);
     } catch (e) {
       w.abort();
       throw e;

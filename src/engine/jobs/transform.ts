@@ -22,7 +22,18 @@
  * the peak memory stays within `memoryLimitBytes` whatever the grid size and each frame is read once.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 
 import type { Compression, NexusReader, NexusWriter } from '../../nexus/port.ts';
@@ -521,17 +532,15 @@ async function mergeSpills(
           for (let off = 0; off < got; off += RECORD_BYTES) {
             const id = record.readInt32LE(off);
             floatBytes.set(record.subarray(off + 4, off + RECORD_BYTES));
-            addBrickToSlab(grid, slabV, slabN, l0, planes, id, floats);
+            const [sv, sn] = addBrickToSlab(grid, slabV, slabN, l0, planes, id, floats);
+            sumCounts += sv;
+            sumWeights += sn;
           }
         }
       } finally {
         closeSync(fd);
       }
       rmSync(join(spillDir, name), { force: true });
-    }
-    for (let i = 0; i < size; i++) {
-      sumCounts += slabV[i]!;
-      sumWeights += slabN[i]!;
     }
     for (let p = 0; p < planes; p += writePlanes) {
       const q = Math.min(planes, p + writePlanes);
@@ -542,6 +551,51 @@ async function mergeSpills(
     await new Promise((r) => setImmediate(r));
   }
   return { sumCounts, sumWeights };
+}
+
+/**
+ * Writes a transform file from the spill files of a run (atomically: temp file, then rename):
+ * /entry/data (NXdata: v, n, Qh, Qk, Ql). Returns Σv and Σn.
+ */
+export async function writeTransformFile(
+  outputFile: string,
+  grid: HklGrid,
+  cell: UnitCell,
+  spillDir: string,
+  planesPerSlab: number,
+  compression: OutputCompression,
+  ctx: JobContext = {},
+  progress: (fraction: number) => void = () => undefined,
+): Promise<{ sumCounts: number; sumWeights: number }> {
+  const w = await createNexusFile(outputFile, { overwrite: true, purpose: 'nxr transform' });
+  try {
+    w.group('/entry', 'NXentry');
+    w.group('/entry/data', 'NXdata', { signal: 'v', axes: ['Ql', 'Qk', 'Qh'] });
+    writeTransformAxes(w, '/entry/data', grid, cell);
+    const sums = await mergeSpills(w, grid, spillDir, planesPerSlab, compression, ctx, progress);
+    commitReplacing(w, outputFile);
+    return sums;
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/**
+ * Commits a writer over `file`, moving an existing `file` aside first and deleting it in the
+ * background: replacing a 10 GB transform would otherwise block for the seconds the file system
+ * needs to free it. If the commit fails the old file is put back.
+ */
+export function commitReplacing(w: NexusFileWriter, file: string): void {
+  const old = existsSync(file) ? `${file}.old-${process.pid}-${randomBytes(4).toString('hex')}` : undefined;
+  if (old) renameSync(file, old);
+  try {
+    w.close();
+  } catch (e) {
+    if (old) renameSync(old, file);
+    throw e;
+  }
+  if (old) void rm(old, { force: true }).catch(() => undefined);
 }
 
 /** Transform Data: see the module comment. */
@@ -632,26 +686,16 @@ export async function transformData(
       { frames: 0, pixels: 0, spillBytes: 0 },
     );
 
-    const w = await createNexusFile(outputFile, { overwrite: true, purpose: `nxr transform ${entry}` });
-    let sums;
-    try {
-      w.group('/entry', 'NXentry');
-      w.group('/entry/data', 'NXdata', { signal: 'v', axes: ['Ql', 'Qk', 'Qh'] });
-      writeTransformAxes(w, '/entry/data', grid, inputs.cell);
-      sums = await mergeSpills(
-        w,
-        grid,
-        spillDir,
-        memory.planesPerSlab,
-        options.compression ?? 'none',
-        ctx,
-        (fr) => ctx.onProgress?.(0.9 + 0.09 * fr, 'writing'),
-      );
-      w.close();
-    } catch (e) {
-      w.abort();
-      throw e;
-    }
+    const sums = await writeTransformFile(
+      outputFile,
+      grid,
+      inputs.cell,
+      spillDir,
+      memory.planesPerSlab,
+      options.compression ?? 'none',
+      ctx,
+      (fr) => ctx.onProgress?.(0.9 + 0.09 * fr, 'writing'),
+    );
 
     const parsText = formatCctwSettings({
       pixelSize: geometry.pixelSize,

@@ -217,7 +217,7 @@ export class BrickAccumulator {
 /**
  * Adds one brick record (BRICK_FLOATS floats, see `brickVoxelIndex`) into a slab of whole L planes held in
  * memory: planes [l0, l0 + planes) of a (L, K, H) array, H fastest. Voxels of the brick outside
- * the grid or the slab are ignored.
+ * the grid or the slab are ignored. Returns the sums of the values and weights added.
  */
 export function addBrickToSlab(
   grid: HklGrid,
@@ -228,8 +228,10 @@ export function addBrickToSlab(
   brickId: number,
   data: Float32Array,
   dataOffset = 0,
-): void {
+): [number, number] {
   const [, nbK, nbH] = brickCounts(grid);
+  let sumV = 0;
+  let sumN = 0;
   const [bL, bK, bH] = brickCoordinates(brickId, nbK, nbH);
   const nh = grid.h.count;
   const nk = grid.k.count;
@@ -246,9 +248,14 @@ export function addBrickToSlab(
       const dst = ((l - l0) * nk + k) * nh + hStart;
       for (let h = 0; h < hEnd - hStart; h++) {
         const src = dataOffset + ((slk | SPREAD[h]!) << 1);
-        slabV[dst + h] = slabV[dst + h]! + data[src]!;
-        slabN[dst + h] = slabN[dst + h]! + data[src + 1]!;
+        const v = data[src]!;
+        const n = data[src + 1]!;
+        slabV[dst + h] = slabV[dst + h]! + v;
+        slabN[dst + h] = slabN[dst + h]! + n;
+        sumV += v;
+        sumN += n;
       }
     }
   }
+  return [sumV, sumN];
 }
