@@ -1,13 +1,22 @@
 /**
- * The window: toolbar (Open, Close, Expand/Collapse all), the NeXus tree on the left, the selected
- * node's attributes on the right, and a status bar. Files open read-only.
+ * The window: toolbar (Open, Close, Reload, Expand/Collapse all, Plot, the Refine menu), the NeXus
+ * tree on the left, the frame plot and the selected node's attributes on the right, the job log,
+ * the Refine dialogs floating above (non-modal), and a status bar. Files open read-only; the Refine
+ * jobs rewrite them atomically and the tree reloads.
  */
 import { useCallback, useEffect, useState } from 'react';
 
 import type { AppInfo } from '../../shared/ipc.ts';
 import { onBridgeClosed } from '../bridge/index.ts';
-import { useBridge, useTree } from '../state/store-context.tsx';
+import { RefineDialogs } from '../dialogs/RefineDialogs.tsx';
+import { RefineMenu } from '../dialogs/RefineMenu.tsx';
+import { warmUpColorWorker } from '../plot/colormap-client.ts';
+import { FramePlot } from '../plot/FramePlot.tsx';
+import { loadPlotly } from '../plot/load-plotly.ts';
+import { useBridge, useDialogStore, usePlot, usePlotStore, useTree } from '../state/store-context.tsx';
+import { isPlottable } from '../state/tree-store.ts';
 import { AttributesPanel } from '../tree/AttributesPanel.tsx';
+import { JobLogPanel } from './JobLogPanel.tsx';
 import { formatBytes } from '../tree/format.ts';
 import { TreeView } from '../tree/TreeView.tsx';
 import styles from './App.module.css';
@@ -24,6 +33,13 @@ export function App() {
   const expandAll = useTree((s) => s.expandAll);
   const collapseAll = useTree((s) => s.collapseAll);
   const clearError = useTree((s) => s.clearError);
+  const reload = useTree((s) => s.reload);
+  const selectedNode = useTree((s) => (s.file ? s.file.nodes[s.file.selected]?.node : undefined));
+  const plotStore = usePlotStore();
+  const plotting = usePlot((s) => s.target !== null);
+  const plotFileId = usePlot((s) => s.target?.fileId);
+  const dialogStore = useDialogStore();
+  const [showLog, setShowLog] = useState(false);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [browsing, setBrowsing] = useState(false);
   const [lost, setLost] = useState(false);
@@ -38,6 +54,7 @@ export function App() {
     });
     const offMenu = bridge.onMenuCommand((c) => {
       if (c.command === 'open-file') void openFile(c.path);
+      else if (c.command === 'refine') dialogStore.getState().openDialog(c.dialog);
       else void closeFile();
     });
     const offLost = onBridgeClosed(() => setLost(true));
@@ -46,7 +63,19 @@ export function App() {
       offMenu();
       offLost();
     };
-  }, [bridge, openFile, closeFile]);
+  }, [bridge, openFile, closeFile, dialogStore]);
+
+  // The plot belongs to the open file; load plotly and the colour-map worker while the user looks
+  // at the tree, so the first plot does not wait for them.
+  const fileId = file?.info.fileId;
+  useEffect(() => {
+    if (fileId === undefined) return;
+    warmUpColorWorker();
+    void loadPlotly();
+  }, [fileId]);
+  useEffect(() => {
+    if (plotFileId !== undefined && plotFileId !== fileId) plotStore.getState().close();
+  }, [plotFileId, fileId, plotStore]);
 
   const browserMode = info?.mode === 'browser';
   const open = useCallback(async () => {
@@ -70,6 +99,11 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [browserMode]);
 
+  const runReload = async (): Promise<void> => {
+    await reload();
+    await plotStore.getState().refresh();
+  };
+
   const runExpandAll = async (): Promise<void> => {
     setBusy(true);
     try {
@@ -88,6 +122,9 @@ export function App() {
         <button type="button" onClick={() => void closeFile()} disabled={!file}>
           Close
         </button>
+        <button type="button" onClick={() => void runReload()} disabled={!file} title="Read the file again">
+          Reload
+        </button>
         <span className={styles.sep} />
         <button type="button" onClick={() => void runExpandAll()} disabled={!file || busy}>
           Expand all
@@ -95,6 +132,16 @@ export function App() {
         <button type="button" onClick={collapseAll} disabled={!file}>
           Collapse all
         </button>
+        <span className={styles.sep} />
+        <button
+          type="button"
+          disabled={!file || !selectedNode || !isPlottable(selectedNode)}
+          onClick={() => file && void plotStore.getState().plot(file.info.fileId, file.selected)}
+          title="Plot the selected dataset or NXdata group (double-click, Enter)"
+        >
+          Plot
+        </button>
+        <RefineMenu disabled={!file} />
         <span className={styles.title}>{file ? file.info.path : 'NXRefine'}</span>
         {file ? (
           <span className={styles.readonly} title="Files open read-only">
@@ -137,10 +184,18 @@ export function App() {
             </div>
           )}
         </section>
-        <section className={styles.infoPane} aria-label="Attributes">
-          <AttributesPanel />
+        <section className={plotting ? styles.rightWithPlot : styles.right}>
+          {plotting ? (
+            <div className={styles.plotPane}>
+              <FramePlot />
+            </div>
+          ) : null}
+          <div className={styles.infoPane} aria-label="Attributes" role="region">
+            <AttributesPanel />
+          </div>
         </section>
       </main>
+      {showLog ? <JobLogPanel onClose={() => setShowLog(false)} /> : null}
       <footer className={styles.status}>
         <span>
           {info ? (browserMode ? `Browser mode · ${info.rootName ?? ''}` : 'Desktop') : 'Connecting…'}
@@ -151,8 +206,14 @@ export function App() {
             loaded
           </span>
         ) : null}
-        <span>{info ? `v${info.version}` : ''}</span>
+        <span>
+          <button type="button" className={styles.linkButton} onClick={() => setShowLog((v) => !v)}>
+            {showLog ? 'Hide log' : 'Log'}
+          </button>{' '}
+          {info ? `v${info.version}` : ''}
+        </span>
       </footer>
+      <RefineDialogs />
       {browsing && info ? (
         <FileBrowser
           rootName={info.rootName ?? 'folder'}

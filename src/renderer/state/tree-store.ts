@@ -40,10 +40,26 @@ export interface TreeState {
   /** Loads and expands every group (up to `maxNodes` nodes). */
   expandAll(maxNodes?: number): Promise<void>;
   collapseAll(): void;
+  /**
+   * Re-reads the tree after the file changed (a job rewrote it): the expanded groups stay expanded
+   * where they still exist, the selection stays where it still exists, and its attributes are
+   * fetched again. The rows are replaced at once, without collapsing in between.
+   */
+  reload(): Promise<void>;
   clearError(): void;
 }
 
 export type TreeStore = StoreApi<TreeState>;
+
+/** True when a node can be plotted as an image: a 2-D or 3-D dataset, or an NXdata group. */
+export function isPlottable(node: NxNode): boolean {
+  if (node.dangling) return false;
+  if (node.kind === 'dataset') {
+    const r = node.shape?.length ?? 0;
+    return (r === 2 || r === 3) && !(node.dtype ?? '').startsWith('string');
+  }
+  return node.kind === 'group' && node.nxClass === 'NXdata';
+}
 
 /** True when a node can be expanded: a group (reached directly or through a link) with members. */
 export function isExpandable(node: NxNode): boolean {
@@ -184,6 +200,41 @@ export function createTreeStore(bridge: NxrBridge): TreeStore {
       collapseAll() {
         const f = get().file;
         if (f) update(f.info.fileId, () => ({ expanded: { '/': true } }));
+      },
+
+      async reload() {
+        const f = get().file;
+        if (!f) return;
+        const fileId = f.info.fileId;
+        const depth = (p: string): number => (p === '/' ? 0 : p.split('/').length - 1);
+        const wasExpanded = Object.keys(f.expanded)
+          .filter((p) => f.expanded[p])
+          .sort((a, b) => depth(a) - depth(b));
+        let rootNode: NxNode;
+        try {
+          const root = await bridge.getEntity(fileId, '/');
+          rootNode = { ...root, attributes: [] };
+        } catch (e) {
+          set({ error: toErrorInfo(e) });
+          return;
+        }
+        const nodes: Record<string, TreeNodeState> = { '/': { node: rootNode } };
+        const expanded: Record<string, boolean> = {};
+        for (const path of wasExpanded) {
+          const n = nodes[path];
+          if (!n || !isExpandable(n.node)) continue;
+          try {
+            const kids = await bridge.listChildren(fileId, path);
+            for (const k of kids) nodes[k.path] = { node: k };
+            nodes[path] = { ...n, childPaths: kids.map((k) => k.path) };
+          } catch (e) {
+            nodes[path] = { ...n, error: toErrorInfo(e) };
+          }
+          expanded[path] = true;
+        }
+        const selected = nodes[f.selected] ? f.selected : '/';
+        update(fileId, () => ({ nodes, expanded, selected }));
+        await get().select(selected);
       },
 
       clearError() {

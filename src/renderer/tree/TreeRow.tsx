@@ -17,6 +17,8 @@ export interface TreeRowProps {
   rowRef: Ref<HTMLLIElement>;
   onSelect: (path: string) => void;
   onToggle: (path: string) => void;
+  /** Double-click: plot what can be plotted, else expand or collapse. */
+  onActivate: (path: string) => void;
 }
 
 function danglingTitle(node: NxNode): string {
@@ -34,6 +36,7 @@ export const TreeRow = memo(function TreeRow({
   rowRef,
   onSelect,
   onToggle,
+  onActivate,
 }: TreeRowProps) {
   const { node } = state;
   const expandable = isExpandable(node);
@@ -55,7 +58,7 @@ export const TreeRow = memo(function TreeRow({
       className={`${styles.row} ${selected ? styles.selected : ''} ${node.dangling ? styles.dangling : ''}`}
       style={{ paddingLeft: `${(row.level - 1) * 16 + 4}px` }}
       onClick={() => onSelect(row.path)}
-      onDoubleClick={() => expandable && onToggle(row.path)}
+      onDoubleClick={() => onActivate(row.path)}
       title={node.dangling ? danglingTitle(node) : row.path}
     >
       <span

@@ -2,12 +2,12 @@
  * The NeXus tree: lazy expansion, NX_class badges, shape and dtype, link targets (dangling links
  * shown, marked "missing"). Keyboard as WAI-ARIA treeitems (h5web's explorer): Up/Down move,
  * Right expands or goes to the first member, Left collapses or goes to the parent, Home/End jump,
- * Enter/Space toggle a group.
+ * Enter/Space toggle a group; Enter or a double-click plots a 2-D/3-D dataset or an NXdata group.
  */
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 
-import { isExpandable, visibleRows } from '../state/tree-store.ts';
-import { useTree } from '../state/store-context.tsx';
+import { isExpandable, isPlottable, visibleRows } from '../state/tree-store.ts';
+import { usePlotStore, useTree } from '../state/store-context.tsx';
 import { TreeRow } from './TreeRow.tsx';
 import styles from './TreeView.module.css';
 
@@ -17,6 +17,7 @@ export function TreeView() {
   const toggle = useTree((s) => s.toggle);
   const expand = useTree((s) => s.expand);
   const collapse = useTree((s) => s.collapse);
+  const plotStore = usePlotStore();
   const rows = useMemo(() => (file ? visibleRows(file) : []), [file]);
   const refs = useRef(new Map<string, HTMLLIElement>());
   const focusOnSelect = useRef(false);
@@ -32,6 +33,19 @@ export function TreeView() {
 
   const onSelect = useCallback((path: string) => void select(path), [select]);
   const onToggle = useCallback((path: string) => void toggle(path), [toggle]);
+  // The latest file, read by the (stable) double-click handler so rows need not re-render.
+  const current = useRef(file);
+  current.current = file;
+  const onActivate = useCallback(
+    (path: string) => {
+      const f = current.current;
+      const n = f?.nodes[path]?.node;
+      if (!f || !n) return;
+      if (isPlottable(n)) void plotStore.getState().plot(f.info.fileId, path);
+      else if (isExpandable(n)) void toggle(path);
+    },
+    [plotStore, toggle],
+  );
 
   if (!file) return null;
 
@@ -70,6 +84,9 @@ export function TreeView() {
         else move(row.parent ?? undefined);
         break;
       case 'Enter':
+        if (n && isPlottable(n.node)) void plotStore.getState().plot(file.info.fileId, row.path);
+        else if (expandable) void toggle(row.path);
+        break;
       case ' ':
         if (expandable) void toggle(row.path);
         break;
@@ -94,6 +111,7 @@ export function TreeView() {
             fileName={file.info.name}
             onSelect={onSelect}
             onToggle={onToggle}
+            onActivate={onActivate}
             rowRef={(el) => {
               if (el) refs.current.set(row.path, el);
               else refs.current.delete(row.path);

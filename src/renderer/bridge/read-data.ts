@@ -1,0 +1,10 @@
+/** Typed wrappers of data:read (the channel answers a union; each query kind has one answer type). */
+import type { DatasetValues, EntryGeometry, NxrBridge } from '../../shared/ipc.ts';
+
+export function readValues(bridge: NxrBridge, fileId: string, path: string): Promise<DatasetValues> {
+  return bridge.readData({ kind: 'values', fileId, path }) as Promise<DatasetValues>;
+}
+
+export function readGeometry(bridge: NxrBridge, fileId: string, entry: string): Promise<EntryGeometry> {
+  return bridge.readData({ kind: 'geometry', fileId, entry }) as Promise<EntryGeometry>;
+}
