@@ -83,6 +83,7 @@ function rebuildMenu(): void {
         rebuildMenu();
       },
       closeFile: () => send('menu:command', { command: 'close-file' }),
+      openRefineDialog: (dialog) => send('menu:command', { command: 'refine', dialog }),
     },
   );
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));

@@ -16,18 +16,19 @@ function recorder(): { calls: string[]; actions: MenuActions } {
       openRecent: (p) => calls.push(`recent:${p}`),
       clearRecent: () => calls.push('clear'),
       closeFile: () => calls.push('close'),
+      openRefineDialog: (d) => calls.push(`refine:${d}`),
     },
   };
 }
 
 describe('application menu', () => {
-  it('has File (Open…, Open Recent, Close, Quit), Edit, View, Window — and no placeholder Refine menu', () => {
+  it('has File (Open…, Open Recent, Close, Quit), Edit, View, Refine, Window — and no placeholder item', () => {
     const { actions } = recorder();
     const t = buildMenuTemplate(
       { platform: 'linux', recentFiles: [], hasOpenFile: false, dev: false },
       actions,
     );
-    expect(t.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'windowMenu']);
+    expect(t.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'Refine', 'windowMenu']);
     const file = submenu(t[0]);
     expect(file.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual([
       'Open…',
@@ -42,7 +43,7 @@ describe('application menu', () => {
     expect(recent[0]).toMatchObject({ label: 'No Recent Files', enabled: false });
     expect(recent.find((i) => i.label === 'Clear Recently Opened')?.enabled).toBe(false);
     // nothing says "coming later": every item is real
-    expect(JSON.stringify(t)).not.toMatch(/later|coming|Refine/i);
+    expect(JSON.stringify(t)).not.toMatch(/later|coming/i);
   });
 
   it('lists recent files by base name with the full path, most recent first, and opens them', () => {
@@ -79,5 +80,41 @@ describe('application menu', () => {
       ).map((i) => i.role);
     expect(roles(false)).not.toContain('toggleDevTools');
     expect(roles(true)).toContain('toggleDevTools');
+  });
+
+  it("lists the Refine items whose job exists in NXRefine's classic order, enabled with a file open", () => {
+    const { calls, actions } = recorder();
+    const closed = buildMenuTemplate(
+      { platform: 'linux', recentFiles: [], hasOpenFile: false, dev: false },
+      actions,
+    );
+    const items = submenu(closed.find((m) => m.label === 'Refine'));
+    // classic order (spec §6.1) with Prepare 3D Mask, Refine Lattice and Transform Data left out until
+    // their engine jobs are registered
+    const classic = [
+      'Choose Parameters…',
+      'Copy Parameters…',
+      'Find Maximum…',
+      'Find Peaks…',
+      'Prepare 3D Mask…',
+      'Calculate Angles…',
+      'Define Lattice…',
+      'Refine Lattice…',
+      'Transform Data…',
+    ];
+    const labels = items.map((i) => i.label!);
+    expect(labels).toEqual(classic.filter((l) => labels.includes(l)));
+    expect(labels).toEqual(
+      expect.arrayContaining(['Choose Parameters…', 'Find Maximum…', 'Find Peaks…', 'Define Lattice…']),
+    );
+    expect(items.every((i) => i.enabled === false)).toBe(true);
+    const open = buildMenuTemplate(
+      { platform: 'linux', recentFiles: [], hasOpenFile: true, dev: false },
+      actions,
+    );
+    const findPeaks = submenu(open.find((m) => m.label === 'Refine')).find((i) => i.label === 'Find Peaks…');
+    expect(findPeaks?.enabled).toBe(true);
+    (findPeaks?.click as (() => void) | undefined)?.();
+    expect(calls).toEqual(['refine:find-peaks']);
   });
 });

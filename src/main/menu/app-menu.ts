@@ -1,11 +1,14 @@
 /**
- * The application menu as data. Only what works is listed: the Refine menu (Choose Parameters …
- * Transform Data) joins when its dialogs exist. Accelerators use CmdOrCtrl and keep NeXpy's
- * bindings (Ctrl+O open, Ctrl+W close).
+ * The application menu as data. Only what works is listed: the Refine menu shows NXRefine's items
+ * in its classic order (Choose Parameters … Transform Data) for the steps whose engine job exists
+ * (src/shared/jobs.ts `availableRefineItems`); the others join when their job lands. Accelerators
+ * use CmdOrCtrl and keep NeXpy's bindings (Ctrl+O open, Ctrl+W close).
  */
 import { basename } from 'node:path';
 
 import type { MenuItemConstructorOptions } from 'electron';
+
+import { availableRefineItems, type RefineDialogId } from '../../shared/jobs.ts';
 
 export interface MenuState {
   platform: NodeJS.Platform;
@@ -22,6 +25,8 @@ export interface MenuActions {
   openRecent: (path: string) => void;
   clearRecent: () => void;
   closeFile: () => void;
+  /** Refine ▸ <item>: the window opens that dialog. */
+  openRefineDialog: (dialog: RefineDialogId) => void;
 }
 
 export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -82,7 +87,16 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       { role: 'togglefullscreen' },
     ],
   };
+  // NXRefine's dialogs act on the open file: disabled until one is open.
+  const refine: MenuItemConstructorOptions = {
+    label: 'Refine',
+    submenu: availableRefineItems().map((i) => ({
+      label: `${i.label}…`,
+      enabled: state.hasOpenFile,
+      click: () => actions.openRefineDialog(i.dialog),
+    })),
+  };
   const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu' };
   const appMenu: MenuItemConstructorOptions[] = mac ? [{ role: 'appMenu' }] : [];
-  return [...appMenu, file, edit, view, windowMenu];
+  return [...appMenu, file, edit, view, refine, windowMenu];
 }
