@@ -109,18 +109,15 @@ export function DefineLatticeDialog() {
         disabled={job.running}
         onChange={onChange}
       />
-      <dl className={styles.grid} aria-label="Symmetry of the space group">
+      <dl className={styles.facts} aria-label="Laue group, symmetry and centring">
         <dt>Laue Group</dt>
         <dd data-testid="laue-group">{group?.laueGroup ?? '—'}</dd>
-        <span />
         <dt>Symmetry</dt>
         <dd data-testid="lattice-system">{group?.latticeSystem ?? '—'}</dd>
-        <span />
         <dt>Cell Centring</dt>
         <dd data-testid="centring">
           {group ? `${group.centring} (${group.xhm}, No. ${group.number})` : '—'}
         </dd>
-        <span />
       </dl>
       <ParamGrid
         fields={CELL}

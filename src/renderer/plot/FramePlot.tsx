@@ -460,10 +460,10 @@ export function FramePlot() {
           <span
             className={styles.timing}
             data-testid="frame-timing"
-            title="read + colour map + PNG + plotly (ms) · total from request to drawn"
+            title="read the frame + colour map round trip (in the worker: colours, image) + plotly, ms · total from request to drawn"
           >
-            {image.readMs.toFixed(0)} + {image.colorMs.toFixed(0)} + {image.encodeMs.toFixed(0)} +{' '}
-            {plotMs !== null ? plotMs.toFixed(0) : '…'} ms ·{' '}
+            read {image.readMs.toFixed(0)} + colour {image.workerMs.toFixed(0)} ({image.colorMs.toFixed(0)},{' '}
+            {image.encodeMs.toFixed(0)}) + plot {plotMs !== null ? plotMs.toFixed(0) : '…'} ms ·{' '}
             {displayMs !== null ? `${displayMs.toFixed(0)} ms` : ''}
           </span>
         ) : null}

@@ -1,7 +1,7 @@
 /**
- * The page side of the colour-map worker: one worker, requests answered in order. A new frame is
- * copied there once (the page keeps its values for the read-out); zooming and colour changes
- * refer to it by key.
+ * The page side of the colour-map worker: one worker, requests answered in order. A new frame's
+ * values are transferred there once and come back with the answer (no copy on this thread); the
+ * worker keeps its own copy, so zooming and colour changes refer to it by key, as to the mask.
  */
 import type { FrameArray } from '../../shared/ipc.ts';
 import type { ColorOptions, FrameWindow } from './colormap.ts';
@@ -12,6 +12,7 @@ export type ColorizeResult = Extract<ColorizeReply, { ok: true }>;
 let worker: Worker | null = null;
 let nextId = 1;
 let sentKey: string | null = null;
+let sentMaskKey: string | null = null;
 const pending = new Map<number, (r: ColorizeReply) => void>();
 
 function getWorker(): Worker {
@@ -26,31 +27,46 @@ function getWorker(): Worker {
   return worker;
 }
 
-/** Colours (a window of) a frame in the worker; the frame's values are sent once per key. */
+/** Has the worker got this frame already (then `colorizeInWorker` needs no values)? */
+export function workerHasFrame(frameKey: string): boolean {
+  return sentKey === frameKey;
+}
+
+/**
+ * Colours (a window of) a frame in the worker. `frame` (values transferred, returned in the
+ * result's `data`) is needed unless the worker has that key; the mask is sent once per key.
+ */
 export function colorizeInWorker(
   frameKey: string,
-  frame: { data: FrameArray; width: number; height: number },
-  options: ColorOptions,
+  frame: { data: FrameArray; width: number; height: number } | null,
+  mask: { key: string; mask: Uint8Array | null },
+  options: Omit<ColorOptions, 'mask'>,
   window?: FrameWindow,
 ): Promise<ColorizeResult> {
   const id = nextId++;
+  const sendFrame = frame !== null && sentKey !== frameKey;
   const request: ColorizeRequest = {
     id,
     frameKey,
+    maskKey: mask.key,
     options,
     ...(window ? { window } : {}),
-    ...(sentKey !== frameKey ? { frame } : {}),
+    ...(sendFrame ? { frame } : {}),
+    ...(sentMaskKey !== mask.key ? { mask: mask.mask } : {}),
   };
   sentKey = frameKey;
+  sentMaskKey = mask.key;
   return new Promise((resolve, reject) => {
     pending.set(id, (r) => {
       if (r.ok) resolve(r);
       else {
-        sentKey = null; // send the frame with the next request
+        // send both again with the next request
+        sentKey = null;
+        sentMaskKey = null;
         reject(new Error(`colour map: ${r.message}`));
       }
     });
-    getWorker().postMessage(request);
+    getWorker().postMessage(request, sendFrame && frame ? [frame.data.buffer as ArrayBuffer] : []);
   });
 }
 

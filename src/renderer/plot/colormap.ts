@@ -269,32 +269,58 @@ export function colorIndexFrame(
     for (let y = 0; y < oh; y++) {
       const row = (win.y0 + y) * width + win.x0;
       const o = y * ow;
-      for (let x = 0; x < ow; x++) indices[o + x] = indexOf(row + x);
+      if (table !== null) {
+        // integer frames: one table look-up per pixel
+        for (let x = 0; x < ow; x++) {
+          const i = row + x;
+          const v = data[i]!;
+          indices[o + x] =
+            mask !== null && mask[i] !== 0
+              ? INDEX_MASKED
+              : v >= 0
+                ? v < top
+                  ? table[v]!
+                  : LEVELS - 1
+                : INDEX_NEGATIVE;
+        }
+      } else for (let x = 0; x < ow; x++) indices[o + x] = indexOf(row + x);
     }
   } else {
+    // Each bin: the highest level of its valid pixels; else masked, then negative, then NaN.
+    const best = new Int16Array(ow);
+    const flags = new Uint8Array(ow); // 1 masked, 2 negative, 4 NaN
     for (let oy = 0; oy < oh; oy++) {
+      best.fill(-1);
+      flags.fill(0);
       const ya = win.y0 + oy * b;
       const yb = Math.min(win.y1, ya + b);
-      for (let ox = 0; ox < ow; ox++) {
-        const xa = win.x0 + ox * b;
-        const xb = Math.min(win.x1, xa + b);
-        let best = -1;
-        let special = 0;
-        for (let y = ya; y < yb; y++) {
-          for (let x = xa; x < xb; x++) {
-            const c = indexOf(y * width + x);
-            if (c < LEVELS) {
-              if (c > best) best = c;
-            } else if (
-              c === INDEX_MASKED ||
-              special === 0 ||
-              (c === INDEX_NEGATIVE && special === INDEX_NAN)
-            ) {
-              special = special === INDEX_MASKED ? special : c;
-            }
-          }
+      for (let y = ya; y < yb; y++) {
+        const row = y * width;
+        for (let x = win.x0; x < win.x1; x++) {
+          const ox = ((x - win.x0) / b) | 0;
+          const i = row + x;
+          let c: number;
+          if (table !== null) {
+            const v = data[i]!;
+            c =
+              mask !== null && mask[i] !== 0
+                ? INDEX_MASKED
+                : v >= 0
+                  ? v < top
+                    ? table[v]!
+                    : LEVELS - 1
+                  : INDEX_NEGATIVE;
+          } else c = indexOf(i);
+          if (c < LEVELS) {
+            if (c > best[ox]!) best[ox] = c;
+          } else flags[ox]! |= c === INDEX_MASKED ? 1 : c === INDEX_NEGATIVE ? 2 : 4;
         }
-        indices[oy * ow + ox] = best >= 0 ? best : special;
+      }
+      const o = oy * ow;
+      for (let ox = 0; ox < ow; ox++) {
+        const f = flags[ox]!;
+        indices[o + ox] =
+          best[ox]! >= 0 ? best[ox]! : f & 1 ? INDEX_MASKED : f & 2 ? INDEX_NEGATIVE : INDEX_NAN;
       }
     }
   }

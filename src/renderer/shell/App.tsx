@@ -144,7 +144,10 @@ export function App() {
         <RefineMenu disabled={!file} />
         <span className={styles.title}>{file ? file.info.path : 'NXRefine'}</span>
         {file ? (
-          <span className={styles.readonly} title="Files open read-only">
+          <span
+            className={styles.readonly}
+            title="The tree reads the file without changing it; the Refine jobs write their results (locked, through a temporary copy)"
+          >
             read-only
           </span>
         ) : null}

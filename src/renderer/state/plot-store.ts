@@ -15,7 +15,7 @@ import type { NxNode } from '../../nexus/model/types.ts';
 import { NxrError, toErrorInfo, type NxrErrorInfo } from '../../shared/errors.ts';
 import type { EntryGeometry, FrameArray, NxrBridge } from '../../shared/ipc.ts';
 import { readGeometry, readValues } from '../bridge/read-data.ts';
-import { colorizeInWorker } from '../plot/colormap-client.ts';
+import { colorizeInWorker, workerHasFrame } from '../plot/colormap-client.ts';
 import type { ColormapName, ColorScale, FrameColorStats, FrameWindow } from '../plot/colormap.ts';
 
 export interface PlotTarget {
@@ -44,6 +44,8 @@ export interface FrameImage {
   readMs: number;
   colorMs: number;
   encodeMs: number;
+  /** The worker's round trip (colour + encode + messages), ms. */
+  workerMs: number;
 }
 
 /** The axis ranges in view (frame pixels); null = the whole frame. */
@@ -157,6 +159,8 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
     /** The frame whose values are here, and the key the worker knows them by. */
     let here: { frame: number; key: string } | null = null;
     let reads = 0;
+    /** Bumped whenever a new pixel mask is read (the worker keeps the mask by this key). */
+    let maskVersion = 0;
 
     const fail = (e: unknown): void => set({ loading: false, error: toErrorInfo(e) });
 
@@ -221,15 +225,16 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
       const gen = generation;
       set({ loading: true });
       let readMs = 0;
+      /** Values read now: they go to the worker and come back with the image. */
+      let fresh: FrameArray | null = null;
       if (w.read || !here || here.frame !== w.frame || !get().values) {
         const t0 = performance.now();
-        let data: FrameArray;
         let shape: [number, number];
         let frameCount = 1;
         let dtype: string;
         if (target.rank === 3) {
           const fr = await bridge.readFrame(target.fileId, target.path, w.frame);
-          data = fr.data;
+          fresh = fr.data;
           shape = fr.shape;
           frameCount = fr.frameCount;
           dtype = fr.dtype;
@@ -238,29 +243,42 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
           if (!ArrayBuffer.isView(v.data)) {
             throw new NxrError({ code: 'WRONG_DTYPE', message: 'not numeric data', path: target.path });
           }
-          data = v.data as FrameArray;
+          fresh = v.data as FrameArray;
           shape = [v.shape[0]!, v.shape[1]!];
           dtype = v.dtype;
         }
         readMs = performance.now() - t0;
         if (gen !== generation) return;
         here = { frame: w.frame, key: `${target.fileId}:${target.path}:${w.frame}:${++reads}` };
-        set({ values: data, shape, frameCount, dtype });
+        set({ shape, frameCount, dtype });
       }
       const cur = get();
       const shape = cur.shape!;
-      const values = cur.values!;
-      const mask = cur.showMask && cur.mask && cur.mask.length === shape[0] * shape[1] ? cur.mask : null;
-      const r = await colorizeInWorker(
-        here!.key,
-        { data: values, width: shape[1], height: shape[0] },
-        { colormap: cur.colormap, scale: cur.scale, min: cur.min, max: cur.max, mask },
-        windowForView(shape, cur.view, cur.viewport),
-      );
+      const n = shape[0] * shape[1];
+      const mask = cur.showMask && cur.mask && cur.mask.length === n ? cur.mask : null;
+      if (!fresh && !workerHasFrame(here!.key)) {
+        // the worker lost the frame (it failed): send it a copy of ours
+        fresh = cur.values!.slice();
+      }
+      const t1 = performance.now();
+      let r: Awaited<ReturnType<typeof colorizeInWorker>>;
+      try {
+        r = await colorizeInWorker(
+          here!.key,
+          fresh ? { data: fresh, width: shape[1], height: shape[0] } : null,
+          { key: `${maskVersion}:${mask ? 'on' : 'off'}`, mask },
+          { colormap: cur.colormap, scale: cur.scale, min: cur.min, max: cur.max },
+          windowForView(shape, cur.view, cur.viewport),
+        );
+      } catch (e) {
+        here = null; // the values sent are gone: read the frame again next time
+        throw e;
+      }
       if (gen !== generation) return;
       set({
         loading: false,
         error: null,
+        ...(r.data ? { values: r.data } : {}),
         image: {
           frame: w.frame,
           width: r.width,
@@ -272,6 +290,7 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
           readMs,
           colorMs: r.timings.colorMs,
           encodeMs: r.timings.encodeMs,
+          workerMs: performance.now() - t1,
         },
       });
     };
@@ -340,6 +359,7 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
         x && y && z && x.length === y.length && y.length === z.length
           ? { x, y, z, path: `/${entry}/peaks` }
           : null;
+      maskVersion++;
       set({ mask, geometry, peaks });
     };
 

@@ -1,0 +1,422 @@
+// End to end, as a new user would: `nxr serve` (its JS API, in-process) on simulated experiments,
+// driven in Debian Chromium. Plots a Pilatus 2M frame (display time printed), opens a tiny
+// simulated scan, walks the tree, plots a frame with its read-out, and runs Choose Parameters →
+// Find Maximum → Find Peaks → Define Lattice → Calculate Angles → Copy Parameters through their
+// dialogs, checking what they show and what they wrote against h5py, `nxr find-peaks` and the
+// simulation's truth; cancels a job; opens a truncated file. Screenshots go to docs/screenshots.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startBrowserServer, type BrowserServer } from '../../src/engine/server/index.ts';
+import { computePolarAngle } from '../../src/refine/geometry/angles.ts';
+import { launchChromium } from './browser.ts';
+import { ensureBuild, rendererDir, repoRoot } from './ensure-build.ts';
+import { h5py, makeExperiments, type Experiments } from './refine-fixture.ts';
+
+const screenshots = join(repoRoot, 'docs', 'screenshots');
+
+describe('Refine menu end to end (browser mode, simulated scans)', () => {
+  let dir: string;
+  let ex: Experiments;
+  let server: BrowserServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const abs = (rel: string): string => join(ex.root, rel);
+
+  const row = (name: string | RegExp): Locator => page.getByRole('treeitem', { name });
+  const plotPane = (): Locator => page.getByRole('region', { name: 'Frame plot' });
+  const shot = async (name: string): Promise<void> => {
+    await page.screenshot({ path: join(screenshots, name) });
+  };
+
+  /** File ▸ Open… through the served folder's browser. */
+  const openFile = async (rel: string): Promise<number> => {
+    await page.getByRole('button', { name: 'Open…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Open NeXus file' });
+    const parts = rel.split('/');
+    for (const d of parts.slice(0, -1)) await dialog.getByRole('button', { name: `${d}/` }).click();
+    const t0 = Date.now();
+    await dialog.getByRole('button', { name: new RegExp(`^${parts.at(-1)!.replace('.', '\\.')}`) }).click();
+    await expect.poll(() => page.locator('header').textContent()).toContain(rel);
+    await row(/^entry NXentry/).waitFor();
+    return Date.now() - t0;
+  };
+
+  /** Refine ▸ <item>… from the window's menu; the dialog. */
+  const refine = async (item: string): Promise<Locator> => {
+    await page.getByRole('button', { name: 'Refine ▾' }).click();
+    await page.getByRole('menuitem', { name: `${item}…` }).click();
+    const d = page.getByRole('dialog', { name: item });
+    await d.waitFor();
+    return d;
+  };
+  const close = (d: Locator): Promise<void> => d.getByRole('button', { name: 'Close', exact: true }).click();
+  const field = (d: Locator, label: string): Locator => d.getByRole('textbox', { name: label, exact: true });
+  /** Waits until the dialog's fields hold the values read from the file. */
+  const filled = async (d: Locator, label: string): Promise<void> => {
+    await expect.poll(() => field(d, label).inputValue(), { timeout: 30_000 }).not.toBe('');
+  };
+  const result = (d: Locator): Locator => d.getByRole('status', { name: 'Result' });
+
+  /** Frame `n` drawn; returns its display time (request → plot drawn), ms. */
+  const frameShown = async (n: number): Promise<number> => {
+    await page.locator(`[data-frame-shown="${n}"]`).waitFor({ timeout: 60_000 });
+    return Number(await plotPane().getAttribute('data-display-ms'));
+  };
+
+  /** Screen position of frame pixel (x, y) through plotly's axes. */
+  const screenOf = (x: number, y: number): Promise<{ x: number; y: number }> =>
+    page.evaluate(
+      ([px, py]) => {
+        const el = document.querySelector('[data-testid=frame-plot]') as HTMLElement & {
+          _fullLayout: Record<'xaxis' | 'yaxis', { d2p: (v: number) => number; _offset: number }>;
+        };
+        const r = el.getBoundingClientRect();
+        const { xaxis, yaxis } = el._fullLayout;
+        return { x: r.left + xaxis._offset + xaxis.d2p(px!), y: r.top + yaxis._offset + yaxis.d2p(py!) };
+      },
+      [x, y],
+    );
+
+  beforeAll(async () => {
+    await ensureBuild();
+    dir = mkdtempSync(join(tmpdir(), 'nxr-e2e-refine-'));
+    ex = await makeExperiments(dir);
+    server = await startBrowserServer({ root: ex.root, rendererDir, version: '0.1.0' });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(server.url);
+    mkdirSync(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plots frames of a 1475 × 1679 Pilatus 2M stack (display times printed)', async () => {
+    await openFile(ex.pilatus2m);
+    await row(/^f1 NXentry/).click();
+    await page.keyboard.press('ArrowRight');
+    await row(/^data NXdata/).click();
+    await page.keyboard.press('ArrowRight');
+    await row(/^data \(5, 1679, 1475\)/).dblclick();
+    const times = [await frameShown(0)];
+    await plotPane().focus();
+    for (let i = 1; i < 5; i++) {
+      await page.keyboard.press('f');
+      times.push(await frameShown(i));
+    }
+    await page.keyboard.press('b');
+    times.push(await frameShown(3));
+    expect(await page.getByRole('slider', { name: 'Frame' }).inputValue()).toBe('3');
+    const parts = await page.getByTestId('frame-timing').textContent();
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(
+      `Pilatus 2M frame (1475×1679 int32) display, request → drawn: first ${times[0]} ms, then ${times.slice(1).join(', ')} ms (median ${sorted[Math.floor(sorted.length / 2)]} ms); last: read + colour + encode + plotly = ${parts}`,
+    );
+    // the whole frame is in view and every pixel class is counted
+    const legend = await page.getByRole('list', { name: 'Special colours' }).textContent();
+    expect(legend).toMatch(/masked[\d,]+/);
+    expect(times.every((t) => t > 0 && t < 10_000)).toBe(true);
+    await shot('frame-plot-pilatus2m.png');
+  });
+
+  it('opens the tiny scan, walks the tree and plots a frame with the pixel read-out', async () => {
+    const ms = await openFile(ex.scan300K);
+    console.log(`tiny scan: opened and root shown in ${ms} ms`);
+    await row(/^f1 NXentry/).click();
+    await page.keyboard.press('ArrowRight');
+    await row(/^data NXdata/).waitFor();
+    await row(/^data NXdata/).dblclick(); // an NXdata group plots its signal
+    await frameShown(0);
+    expect(await plotPane().textContent()).toContain('/f1/data/data');
+    await page.getByRole('spinbutton', { name: 'Frame number' }).fill('42');
+    await frameShown(42);
+    // read-out: the counts h5py reads and the polar angle of the simulated geometry
+    const [px, py] = [120, 60];
+    const at = await screenOf(px, py);
+    // mouse events carry whole CSS pixels: the pixel's centre, rounded (a frame pixel is > 1 px wide here)
+    await page.mouse.move(Math.round(at.x), Math.round(at.y));
+    const readout = page.getByTestId('pixel-readout');
+    await expect.poll(() => readout.textContent()).toContain(`x ${px}`);
+    const counts = h5py<number>(
+      abs(ex.scan300K),
+      `print(json.dumps(int(f['f1/data/data'][42, ${py}, ${px}])))`,
+    );
+    const text = (await readout.textContent()) ?? '';
+    expect(text).toContain(`y ${py}`);
+    expect(text).toContain(`counts ${counts}`);
+    const twoTheta = computePolarAngle(ex.truth.entries[0]!.geometry, px, py, { frame: 42 });
+    expect(text).toContain(`2θ ${twoTheta.toFixed(3)}°`);
+    // linear / log and limits: a given maximum is used and shown on the colour bar
+    await page.getByRole('radio', { name: 'linear' }).click();
+    await page.getByRole('textbox', { name: 'Colour max' }).fill('50');
+    await page.getByRole('textbox', { name: 'Colour max' }).press('Enter');
+    await expect.poll(() => page.getByTestId('color-limits').textContent()).toMatch(/… 50$/);
+    await page.getByRole('button', { name: 'Auto' }).click();
+    await page.getByRole('radio', { name: 'log' }).click();
+  });
+
+  it('cancels a running job (Find Maximum) and leaves the file as it was', async () => {
+    const d = await refine('Find Maximum');
+    await filled(d, 'First Frame');
+    await d.getByRole('button', { name: 'Find Maximum', exact: true }).click();
+    await d.getByRole('progressbar', { name: 'Progress' }).waitFor();
+    await d.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => d.getByRole('alert').textContent(), { timeout: 60_000 }).toBe('Cancelled.');
+    expect(await d.getByRole('list', { name: 'Job log' }).textContent()).toContain(
+      "'find-maximum' cancelled",
+    );
+    const written = h5py<boolean>(abs(ex.scan300K), "print(json.dumps('nxmax' in f['f1']))");
+    expect(written).toBe(false);
+    await close(d);
+  });
+
+  it('Choose Parameters: shows the cascade, checks fields, saves /entry/nxreduce and sets the parent', async () => {
+    const d = await refine('Choose Parameters');
+    await filled(d, 'Peak Threshold');
+    // settings.ini of the simulated experiment
+    expect(await field(d, 'Peak Threshold').inputValue()).toBe('50000');
+    expect(await field(d, 'First Frame').inputValue()).toBe('10');
+    expect(await field(d, 'Last Frame').inputValue()).toBe('390');
+    expect(await d.textContent()).toContain('settings.ini');
+    expect(await d.textContent()).toContain('400 frames per rotation');
+    // a message beside a bad field, and no Save
+    await field(d, 'Last Frame').fill('500');
+    await expect.poll(() => d.locator('[data-field-error=last]').textContent()).toContain('≤ 400');
+    expect(await d.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await field(d, 'Max. Polar Angle (deg)').fill('95');
+    expect(await d.locator('[data-field-error=polar_max]').textContent()).toContain('(0, 90]');
+    await field(d, 'Last Frame').fill('390');
+    await field(d, 'Max. Polar Angle (deg)').fill('10');
+    await field(d, 'Peak Threshold').fill('20000');
+    await d.getByRole('checkbox', { name: 'Set As Parent' }).check();
+    await shot('choose-parameters.png');
+    await d.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => d.getByRole('status').textContent(), { timeout: 60_000 })
+      .toContain('Parameters saved in /entry/nxreduce');
+    expect(await d.getByRole('status').textContent()).toContain('sim_parent.nxs now links to this file');
+    const stored = h5py<Record<string, number | string>>(
+      abs(ex.scan300K),
+      "g = f['entry/nxreduce']; print(json.dumps({k: (g[k][()].decode() if isinstance(g[k][()], bytes) else g[k][()].item()) for k in g}))",
+    );
+    expect(stored).toMatchObject({
+      threshold: 20000,
+      first_frame: 10,
+      last_frame: 390,
+      polar_max: 10,
+      hkl_tolerance: 0.05,
+      monitor: 'monitor1',
+      norm: 50000,
+      qmin: 5,
+      qmax: 10,
+      radius: 0.2,
+      min_pixels: 10,
+    });
+    // the tree was read again: /entry/nxreduce is there
+    await row(/^entry NXentry/).click();
+    await page.keyboard.press('ArrowRight');
+    await row(/^nxreduce NXparameters/).waitFor();
+    await close(d);
+  });
+
+  it('Find Maximum: shows the maximum of the unmasked pixels, as h5py finds it in the saved data', async () => {
+    const d = await refine('Find Maximum');
+    await filled(d, 'First Frame');
+    // stored in the file by Choose Parameters: the annulus comes from it
+    expect(await field(d, 'Minimum Scattering Q (Å⁻¹)').inputValue()).toBe('5');
+    await d.getByRole('button', { name: 'Find Maximum', exact: true }).click();
+    await result(d).waitFor({ timeout: 90_000 });
+    const text = (await result(d).textContent()) ?? '';
+    const shown = Number(/Maximum Value: (\d+)/.exec(text)?.[1]);
+    const truth = h5py<{ max: number; attr: number; hot: number }>(
+      abs(ex.scan300K),
+      [
+        "d = f['f1/data/data']",
+        "m = f['f1/instrument/detector/pixel_mask'][()] != 0",
+        "a = f['f1/data'].attrs",
+        "mx = max(int(d[i][~m].max()) for i in range(int(a['first']), int(a['last'])))",
+        "print(json.dumps({'max': mx, 'attr': float(a['maximum']), 'hot': int(m.sum())}))",
+      ].join('\n'),
+    );
+    expect(shown).toBe(truth.max);
+    expect(truth.attr).toBe(truth.max);
+    expect(text).toContain('4 hot and 6 dead pixels masked'); // the simulation's defects
+    await shot('find-maximum.png');
+    await d.getByRole('button', { name: 'Plot Summed Data' }).click();
+    await expect.poll(() => plotPane().textContent()).toContain('/f1/summed_data/summed_data');
+    await close(d);
+  });
+
+  it('Find Peaks: finds as many peaks as `nxr find-peaks`, lists them and overlays them on the frames', async () => {
+    const cli = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          join(repoRoot, 'bin', 'nxr.mjs'),
+          'find-peaks',
+          abs(ex.scan300K),
+          '--entry',
+          'f1',
+          '--dry-run',
+          '--json',
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ) as { peaks: unknown[] | number };
+    const expected = Array.isArray(cli.peaks) ? cli.peaks.length : cli.peaks;
+    const d = await refine('Find Peaks');
+    await filled(d, 'Threshold');
+    expect(await field(d, 'Threshold').inputValue()).toBe('20000');
+    expect(await field(d, 'Minimum Pixels Between Peaks').inputValue()).toBe('10');
+    await field(d, 'Minimum Pixels Between Peaks').fill('0');
+    expect(await d.locator('[data-field-error=minPixels]').textContent()).toContain('1…200');
+    await field(d, 'Minimum Pixels Between Peaks').fill('10');
+    await d.getByRole('button', { name: 'Find Peaks', exact: true }).click();
+    await result(d).waitFor({ timeout: 90_000 });
+    expect(await result(d).textContent()).toContain(`${expected} peaks found`);
+    expect(expected).toBeGreaterThan(20);
+    const saved = h5py<{ n: number; x: number; y: number; z: number }>(
+      abs(ex.scan300K),
+      "p = f['f1/peaks']; print(json.dumps({'n': len(p['x']), 'x': float(p['x'][0]), 'y': float(p['y'][0]), 'z': float(p['z'][0])}))",
+    );
+    expect(saved.n).toBe(expected);
+    await d.getByRole('button', { name: 'List Peaks' }).click();
+    const table = d.getByRole('table', { name: 'Peaks (/f1/peaks)' });
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(expected);
+    await shot('find-peaks.png');
+    // double-click a row: the frame of that peak, with the peak circled
+    await table.locator('tbody tr').first().dblclick();
+    await frameShown(Math.round(saved.z));
+    const near = await page.evaluate(() => {
+      const el = document.querySelector('[data-testid=frame-plot]') as HTMLElement & {
+        data: Array<{ x: number[]; y: number[] }>;
+      };
+      return { x: Array.from(el.data[1]!.x), y: Array.from(el.data[1]!.y) };
+    });
+    const i = near.x.findIndex(
+      (x, k) => Math.abs(x - saved.x) < 1e-6 && Math.abs(near.y[k]! - saved.y) < 1e-6,
+    );
+    expect(i).toBeGreaterThanOrEqual(0);
+    await close(d);
+    await shot('frame-plot.png');
+  });
+
+  it('Define Lattice: looks the space group up as typed and saves the cell of the simulation', async () => {
+    const d = await refine('Define Lattice');
+    const cell = ex.truth.crystal.cell;
+    await field(d, 'Space Group').fill('P 99 q');
+    await expect
+      .poll(() => d.locator('[data-field-error=spaceGroup]').textContent())
+      .toContain('unknown space group');
+    expect(await d.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await field(d, 'Space Group').fill(ex.truth.crystal.spaceGroup);
+    expect(await d.getByTestId('laue-group').textContent()).toBe('mmm');
+    expect(await d.getByTestId('lattice-system').textContent()).toBe('orthorhombic');
+    await field(d, 'Chemical Formula').fill('La2CuO4');
+    for (const [k, label] of [
+      ['a', 'Unit Cell - a (Å)'],
+      ['b', 'Unit Cell - b (Å)'],
+      ['c', 'Unit Cell - c (Å)'],
+      ['alpha', 'Unit Cell - alpha (deg)'],
+      ['beta', 'Unit Cell - beta (deg)'],
+      ['gamma', 'Unit Cell - gamma (deg)'],
+    ] as const) {
+      await field(d, label).fill(String(cell[k]));
+    }
+    await field(d, 'Unit Cell - gamma (deg)').fill('0');
+    expect(await d.locator('[data-field-error=gamma]').textContent()).toContain('between 0 and 180');
+    await field(d, 'Unit Cell - gamma (deg)').fill(String(cell.gamma));
+    await d.getByRole('button', { name: 'Save' }).click();
+    await result(d).waitFor({ timeout: 60_000 });
+    expect(await result(d).textContent()).toContain('P m m m (No. 47) saved in /entry/sample');
+    await shot('define-lattice.png');
+    const sample = h5py<Record<string, number | string>>(
+      abs(ex.scan300K),
+      "g = f['entry/sample']; print(json.dumps({k: (g[k][()].decode() if isinstance(g[k][()], bytes) else g[k][()].item()) for k in ['space_group', 'laue_group', 'unit_cell_group', 'chemical_formula', 'unitcell_a', 'unitcell_b', 'unitcell_c', 'unitcell_alpha', 'unitcell_beta', 'unitcell_gamma']}))",
+    );
+    expect(sample).toEqual({
+      space_group: 'P m m m',
+      laue_group: 'mmm',
+      unit_cell_group: 'orthorhombic',
+      chemical_formula: 'La2CuO4',
+      unitcell_a: cell.a,
+      unitcell_b: cell.b,
+      unitcell_c: cell.c,
+      unitcell_alpha: cell.alpha,
+      unitcell_beta: cell.beta,
+      unitcell_gamma: cell.gamma,
+    });
+    await close(d);
+  });
+
+  it('Calculate Angles: plots the peaks against the powder rings and saves the angles', async () => {
+    const d = await refine('Calculate Angles');
+    await filled(d, 'Wavelength (Å)');
+    const g = ex.truth.entries[0]!.geometry;
+    expect(Number(await field(d, 'Wavelength (Å)').inputValue())).toBe(g.wavelength);
+    expect(Number(await field(d, 'Detector Distance (mm)').inputValue())).toBe(g.distance);
+    expect(Number(await field(d, 'Beam Center x (pixels)').inputValue())).toBe(g.beamCenterX);
+    await d.getByRole('button', { name: 'Plot' }).click();
+    await result(d).waitFor({ timeout: 60_000 });
+    const angles = h5py<{ n: number; lo: number; hi: number }>(
+      abs(ex.scan300K),
+      "a = f['f1/peaks/polar_angle'][()]; print(json.dumps({'n': len(a), 'lo': float(a.min()), 'hi': float(a.max())}))",
+    );
+    const text = (await result(d).textContent()) ?? '';
+    expect(text).toContain(
+      `${angles.n} peaks: polar angles ${angles.lo.toFixed(3)}…${angles.hi.toFixed(3)}°`,
+    );
+    expect(text).toMatch(/\d+ powder rings up to \d+\.\d+°/);
+    await d.getByTestId('angle-plot').locator('.main-svg').first().waitFor();
+    await d.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => result(d).textContent(), { timeout: 60_000 }).toContain('saved in /f1/peaks');
+    await shot('calculate-angles.png');
+    await close(d);
+  });
+
+  it('Copy Parameters: copies the parent’s geometry, lattice and parameters into another scan', async () => {
+    await openFile(ex.scan100K);
+    const d = await refine('Copy Parameters');
+    await d.getByRole('button', { name: 'Save' }).click();
+    await result(d).waitFor({ timeout: 60_000 });
+    expect(await result(d).textContent()).toContain('Copied from sim_300K.nxs into f1');
+    await shot('copy-parameters.png');
+    const copied = h5py<{ threshold: number; sg: string; nxcopy: boolean }>(
+      abs(ex.scan100K),
+      "print(json.dumps({'threshold': float(f['entry/nxreduce/threshold'][()]), 'sg': f['entry/sample/space_group'][()].decode(), 'nxcopy': 'nxcopy' in f['f1']}))",
+    );
+    expect(copied).toEqual({ threshold: 20000, sg: 'P m m m', nxcopy: true });
+    await close(d);
+  });
+
+  it('names a truncated file and says what is wrong with it', async () => {
+    await page.getByRole('button', { name: 'Open…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Open NeXus file' });
+    await dialog.getByRole('button', { name: 'broken/' }).click();
+    await dialog.getByRole('button', { name: /^truncated\.nxs/ }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'truncated.nxs' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/truncated\.nxs: HDF5 file is truncated or corrupt/);
+  });
+
+  it('logged no console errors or warnings', () => {
+    expect(problems).toEqual([]);
+  });
+});
