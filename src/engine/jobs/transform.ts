@@ -40,9 +40,8 @@ import type { Compression, NexusReader, NexusWriter } from '../../nexus/port.ts'
 import { fitsModuleLayout, computeModuleGapMask } from '../../refine/detector/module-gaps.ts';
 import type { Geometry, Mat3, UnitCell } from '../../refine/geometry/models.ts';
 import { parseDetectorOrientation } from '../../refine/geometry/parse-detector-orientation.ts';
-import { computeBMatrix } from '../../refine/lattice/b-matrix.ts';
+import { fromNxRefineOrientationMatrix } from '../../refine/orient/orientation-matrix-convention.ts';
 import { computeReciprocalCell } from '../../refine/lattice/reciprocal-cell.ts';
-import { multiplyMat3 } from '../../refine/linalg/mat3.ts';
 import {
   addBrickToSlab,
   BRICK_BYTES,
@@ -234,7 +233,9 @@ export async function readTransformInputs(
         path: '/entry/sample/unitcell_a',
       });
     const cell = lattice.cell;
-    const UB = multiplyMat3(U, computeBMatrix(cell));
+    // orientation_matrix as NXRefine stores it: UB = orientation_matrix·Bimat⁻¹ (spec §4.9), the
+    // same convention refine-lattice writes; equal to U·B only for orthogonal cells.
+    const { UB } = fromNxRefineOrientationMatrix(U, cell);
     const dataPath = entryPath(entry, 'data/data');
     const nframes = readEntryFrameCount(f, entry);
     if (nframes === undefined || !f.has(dataPath))

@@ -14,6 +14,7 @@ import { simulateExperiment } from '../../../src/engine/simulate/simulate-experi
 import type { Geometry, Mat3, UnitCell } from '../../../src/refine/geometry/models.ts';
 import type { DiffuseModel } from '../../../src/refine/simulate/diffuse.ts';
 import type { SimulatedReflection } from '../../../src/refine/simulate/models.ts';
+import { toNxRefineOrientationMatrix } from '../../../src/refine/orient/orientation-matrix-convention.ts';
 import type { HklGrid } from '../../../src/refine/transform/models.ts';
 
 export interface TransformTruth {
@@ -51,7 +52,7 @@ export async function simulateOrientedScan(dir: string, seed: number, entries = 
     for (const e of truth.entries) {
       w.field(
         `/${e.name}/instrument/detector/orientation_matrix`,
-        Float64Array.from(truth.crystal.U.flat()),
+        Float64Array.from(toNxRefineOrientationMatrix(truth.crystal.U, truth.crystal.cell).flat()),
         {
           shape: [3, 3],
         },

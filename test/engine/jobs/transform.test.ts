@@ -20,6 +20,10 @@ import { axisValues } from '../../../src/refine/transform/models.ts';
 import { parseDetectorOrientation } from '../../../src/refine/geometry/parse-detector-orientation.ts';
 import { pyJson } from '../../helpers/python.ts';
 import {
+  fromNxRefineOrientationMatrix,
+  toNxRefineOrientationMatrix,
+} from '../../../src/refine/orient/orientation-matrix-convention.ts';
+import {
   backgroundAt,
   qOf,
   readTransform,
@@ -143,7 +147,11 @@ print(json.dumps({
       formatCctwSettings({
         ...e,
         cell: scan.truth.crystal.cell,
-        UB: scan.truth.crystal.UB,
+        // UB as the file stores it (orientation_matrix·Bimat⁻¹): the truth UB to the last digit.
+        UB: fromNxRefineOrientationMatrix(
+          toNxRefineOrientationMatrix(scan.truth.crystal.U, scan.truth.crystal.cell),
+          scan.truth.crystal.cell,
+        ).UB,
         O: parseDetectorOrientation(e.detectorOrientation),
         grid: g,
         rawChunks: [1, 195, 487],
