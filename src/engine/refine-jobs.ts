@@ -15,7 +15,11 @@ import { defineLattice } from './jobs/define-lattice.ts';
 import { findMaximum } from './jobs/find-maximum.ts';
 import { findPeaks } from './jobs/find-peaks.ts';
 import type { JobContext as JobFunctionContext } from './jobs/job-context.ts';
+import { prepareMask } from './jobs/prepare-mask.ts';
 import type { ParameterOrigin } from './jobs/reduction-parameters.ts';
+import { refineLatticeJob } from './jobs/refine-lattice.ts';
+import { readTransformInputs, resolveTransformGrid, transformData } from './jobs/transform.ts';
+import { REFINABLE_NAMES, type RefinableName } from '../refine/fit/models.ts';
 import type { FramePool } from './pool/frame-pool.ts';
 
 /** What the engine gives a Refine job body. */
@@ -247,9 +251,154 @@ export const refineJobBodies: {
       written: r.written,
     };
   },
+  'prepare-mask': async (req, ctx) => {
+    const file = ctx.filePath(req.fileId);
+    const params: { t1?: number; h1?: number; t2?: number; h2?: number } = {};
+    for (const k of ['t1', 'h1', 't2', 'h2'] as const) if (req[k] !== undefined) params[k] = req[k];
+    const r = await prepareMask(
+      {
+        file,
+        entry: req.entry,
+        pool: ctx.pool(),
+        params,
+        ...(req.first !== undefined ? { first: req.first } : {}),
+        ...(req.last !== undefined ? { last: req.last } : {}),
+      },
+      jobContext(ctx),
+    );
+    ctx.fileChanged(file);
+    return {
+      entry: r.entry,
+      maskFile: basename(r.maskFile),
+      maskPath: `/${r.entry}/data/data_mask`,
+      params: { ...r.params },
+      first: r.first,
+      last: r.last,
+      nframes: r.nframes,
+      maskedVoxels: r.maskedVoxels,
+      maskedFraction: r.maskedFraction,
+      seconds: r.seconds,
+    };
+  },
+
+  'refine-lattice': async (req, ctx) => {
+    const file = ctx.filePath(req.fileId);
+    const fit = req.fit?.map((n) => {
+      if (!(REFINABLE_NAMES as readonly string[]).includes(n))
+        throw new NxrError({ code: 'BAD_PARAMETER', message: `refine-lattice: cannot refine '${n}'` });
+      return n as RefinableName;
+    });
+    const r = await refineLatticeJob(
+      {
+        file,
+        entry: req.entry,
+        ...(fit !== undefined ? { fit } : {}),
+        ...(req.polarMax !== undefined ? { polarMax: req.polarMax } : {}),
+        ...(req.hklTolerance !== undefined ? { hklTolerance: req.hklTolerance } : {}),
+        ...(req.index !== undefined ? { index: req.index } : {}),
+        ...(req.dryRun === true ? { dryRun: true } : {}),
+      },
+      jobContext(ctx),
+    );
+    if (r.written.length > 0) ctx.fileChanged(file);
+    const st = r.refinement.statistics;
+    return {
+      entry: r.entry,
+      ...(r.spaceGroup !== undefined ? { spaceGroup: r.spaceGroup } : {}),
+      latticeSystem: r.latticeSystem,
+      polarMax: r.polarMax,
+      hklTolerance: r.hklTolerance,
+      fit: r.fit,
+      indexing: { ...r.indexing },
+      parameters: r.refinement.parameters.map((p) => ({
+        name: p.name,
+        value: p.value,
+        initial: p.initial,
+        esd: p.esd,
+        units: p.units,
+        refined: p.refined,
+      })),
+      statistics: {
+        peaks: st.peaks,
+        inPolarRange: st.inPolarRange,
+        indexed: st.indexed,
+        outliers: st.outliers,
+        rmsdPixels: st.rmsdPixels,
+        rmsdFrames: st.rmsdFrames,
+        score: st.score,
+        converged: st.converged,
+        message: st.message,
+      },
+      report: r.refinement.report,
+      orientationMatrix: r.orientationMatrix,
+      written: r.written,
+      seconds: r.seconds,
+    };
+  },
+
+  transform: async (req, ctx) => {
+    const file = ctx.filePath(req.fileId);
+    const axisOf = (a: { start: number; step: number; count: number }) => ({
+      start: a.start,
+      step: a.step,
+      count: a.count,
+    });
+    if (req.plan === true) {
+      const inputs = await readTransformInputs({
+        file,
+        entry: req.entry,
+        ...(req.first !== undefined ? { first: req.first } : {}),
+        ...(req.last !== undefined ? { last: req.last } : {}),
+      });
+      const { grid, source } = resolveTransformGrid(inputs, req.grid ?? {});
+      return {
+        entry: req.entry,
+        masked: req.masked === true,
+        grid: { h: axisOf(grid.h), k: axisOf(grid.k), l: axisOf(grid.l) },
+        gridSource: source,
+        planned: true,
+        outputFile: '',
+        first: inputs.first,
+        last: inputs.last,
+        framesUsed: 0,
+        pixels: 0,
+        sumCounts: 0,
+        sumWeights: 0,
+        seconds: 0,
+      };
+    }
+    const r = await transformData(
+      {
+        file,
+        entry: req.entry,
+        pool: ctx.pool(),
+        ...(req.masked === true ? { masked: true } : {}),
+        ...(req.grid !== undefined ? { grid: req.grid } : {}),
+        ...(req.first !== undefined ? { first: req.first } : {}),
+        ...(req.last !== undefined ? { last: req.last } : {}),
+      },
+      jobContext(ctx),
+    );
+    ctx.fileChanged(file);
+    return {
+      entry: r.entry,
+      masked: r.masked,
+      grid: { h: axisOf(r.grid.h), k: axisOf(r.grid.k), l: axisOf(r.grid.l) },
+      gridSource: r.gridSource,
+      planned: false,
+      outputFile: basename(r.outputFile),
+      first: r.first,
+      last: r.last,
+      framesUsed: r.framesUsed,
+      pixels: r.pixels,
+      sumCounts: r.sumCounts,
+      sumWeights: r.sumWeights,
+      seconds: r.seconds.total,
+    };
+  },
 };
 
-type FieldKind = 'string' | 'number' | 'boolean' | 'object';
+type FieldKind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
 /** Field types of each request (untrusted input: checked before the job starts). */
 const REQUEST_FIELDS: { [K in RefineKind]: Record<string, FieldKind> } = {
@@ -274,6 +423,31 @@ const REQUEST_FIELDS: { [K in RefineKind]: Record<string, FieldKind> } = {
   },
   'define-lattice': { cell: 'object', spaceGroup: 'string', formula: 'string', constrain: 'boolean' },
   'calculate-angles': { entry: 'string', geometry: 'object', convention: 'string', write: 'boolean' },
+  'prepare-mask': {
+    entry: 'string',
+    first: 'number',
+    last: 'number',
+    t1: 'number',
+    h1: 'number',
+    t2: 'number',
+    h2: 'number',
+  },
+  'refine-lattice': {
+    entry: 'string',
+    fit: 'array',
+    polarMax: 'number',
+    hklTolerance: 'number',
+    index: 'string',
+    dryRun: 'boolean',
+  },
+  transform: {
+    entry: 'string',
+    masked: 'boolean',
+    grid: 'object',
+    first: 'number',
+    last: 'number',
+    plan: 'boolean',
+  },
 };
 
 const REQUIRED: Partial<Record<RefineKind, string[]>> = {
@@ -281,6 +455,9 @@ const REQUIRED: Partial<Record<RefineKind, string[]>> = {
   'find-maximum': ['entry'],
   'find-peaks': ['entry'],
   'calculate-angles': ['entry'],
+  'prepare-mask': ['entry'],
+  'refine-lattice': ['entry'],
+  transform: ['entry'],
 };
 
 /** Throws BAD_PARAMETER for a request with unknown, missing or mistyped fields. */
@@ -298,11 +475,70 @@ export function checkRefineRequest(req: RefineRequest): void {
         ? typeof value === 'number' && Number.isFinite(value)
         : want === 'object'
           ? typeof value === 'object' && value !== null && !Array.isArray(value)
-          : typeof value === want;
-    if (!ok) bad(`'${key}' must be ${want === 'number' ? 'a finite number' : `a ${want}`}`);
+          : want === 'array'
+            ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+            : typeof value === want;
+    if (!ok)
+      bad(
+        `'${key}' must be ${want === 'number' ? 'a finite number' : want === 'array' ? 'a list of names' : `a ${want}`}`,
+      );
   }
   for (const key of REQUIRED[req.kind] ?? []) {
     if ((req as unknown as Record<string, unknown>)[key] === undefined) bad(`'${key}' is required`);
   }
   if ('entry' in req && !/^[A-Za-z][A-Za-z0-9_]*$/.test(req.entry)) bad(`bad entry name '${req.entry}'`);
+  // nested objects: only known keys, of the right type
+  const numbers = (obj: object, keys: readonly string[], what: string): void => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (!keys.includes(k)) bad(`unknown ${what} '${k}'`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${what} '${k}' must be a finite number`);
+    }
+  };
+  if (req.kind === 'choose-parameters' && req.values) {
+    for (const [k, v] of Object.entries(req.values)) {
+      if (k === 'monitor') {
+        if (typeof v !== 'string') bad(`parameter 'monitor' must be a name`);
+      } else numbers({ [k]: v }, REDUCTION_VALUE_KEYS, 'parameter');
+    }
+  }
+  if (req.kind === 'define-lattice' && req.cell)
+    numbers(req.cell, ['a', 'b', 'c', 'alpha', 'beta', 'gamma'], 'cell value');
+  if (req.kind === 'calculate-angles' && req.geometry)
+    numbers(
+      req.geometry,
+      ['wavelength', 'distance', 'beamCenterX', 'beamCenterY', 'pixelSize'],
+      'geometry value',
+    );
+  if (
+    req.kind === 'calculate-angles' &&
+    req.convention !== undefined &&
+    !['exact', 'nxrefine'].includes(req.convention)
+  )
+    bad(`convention must be exact or nxrefine`);
+  if (
+    req.kind === 'refine-lattice' &&
+    req.index !== undefined &&
+    !['auto', 'file', 'parent', 'known-cell', 'fft'].includes(req.index)
+  )
+    bad(`index must be auto, file, parent, known-cell or fft`);
+  if (req.kind === 'transform' && req.grid) {
+    for (const [k, v] of Object.entries(req.grid)) {
+      if (!['h', 'k', 'l'].includes(k)) bad(`unknown grid axis '${k}'`);
+      if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+        bad(`grid axis '${k}' must be [start, step, stop]`);
+    }
+  }
 }
+
+const REDUCTION_VALUE_KEYS = [
+  'threshold',
+  'first',
+  'last',
+  'polar_max',
+  'hkl_tolerance',
+  'norm',
+  'qmin',
+  'qmax',
+  'radius',
+  'min_pixels',
+] as const;

@@ -235,6 +235,122 @@ export interface CalculateAnglesSummary {
   written: boolean;
 }
 
+/** Prepare 3D Mask (nxprepare_mask): the mask around the Bragg peaks, in <scan>/fN_mask.nxs. */
+export interface PrepareMaskRequest {
+  kind: 'prepare-mask';
+  fileId: string;
+  entry: string;
+  /** First and last frame, inclusive (the job's convention). */
+  first?: number;
+  last?: number;
+  /** Threshold 1 (counts), Horizontal Size 1 (pixels, odd), Threshold 2 (fraction), Horizontal Size 2. */
+  t1?: number;
+  h1?: number;
+  t2?: number;
+  h2?: number;
+}
+export interface PrepareMaskSummary {
+  entry: string;
+  /** File name of the mask file (in the scan directory). */
+  maskFile: string;
+  /** Where the mask is linked in the wrapper. */
+  maskPath: string;
+  params: { t1: number; h1: number; t2: number; h2: number };
+  first: number;
+  last: number;
+  nframes: number;
+  maskedVoxels: number;
+  maskedFraction: number;
+  seconds: number;
+}
+
+/** How Refine Lattice gets its starting orientation (see the job). */
+export type OrientationSource = 'auto' | 'file' | 'parent' | 'known-cell' | 'fft';
+
+/** Refine Lattice: orient (index) and least-squares refine an entry from its peaks. */
+export interface RefineLatticeRequest {
+  kind: 'refine-lattice';
+  fileId: string;
+  entry: string;
+  /** Parameters to refine (a … gamma, wavelength, distance, beamCenterX, …, 'U'). */
+  fit?: string[];
+  /** Max. Polar Angle, degrees. */
+  polarMax?: number;
+  /** HKL Tolerance, Å⁻¹. */
+  hklTolerance?: number;
+  index?: OrientationSource;
+  /** Compute and report only (true), or save the refinement (false). @default false */
+  dryRun?: boolean;
+}
+export interface RefineLatticeSummary {
+  entry: string;
+  spaceGroup?: string;
+  latticeSystem: string;
+  polarMax: number;
+  hklTolerance: number;
+  fit: string[];
+  indexing: { method: string; source: string; indexed: number; fraction: number };
+  parameters: Array<{
+    name: string;
+    value: number;
+    initial: number;
+    esd: number;
+    units: string;
+    refined: boolean;
+  }>;
+  statistics: {
+    peaks: number;
+    inPolarRange: number;
+    indexed: number;
+    outliers: number;
+    rmsdPixels: number;
+    rmsdFrames: number;
+    score: number;
+    converged: boolean;
+    message: string;
+  };
+  /** lmfit-style fit report. */
+  report: string;
+  orientationMatrix: [[number, number, number], [number, number, number], [number, number, number]];
+  /** Paths written (empty for a dry run). */
+  written: string[];
+  seconds: number;
+}
+
+/** One axis of a transform grid: [start, step, stop], r.l.u. */
+export type GridAxisSpec = [number, number, number];
+
+/** Transform Data: the frames of an entry into an HKL grid (<scan>/fN_transform.nxs). */
+export interface TransformRequest {
+  kind: 'transform';
+  fileId: string;
+  entry: string;
+  /** Exclude the 3-D mask (masked_transform). */
+  masked?: boolean;
+  grid?: { h?: GridAxisSpec; k?: GridAxisSpec; l?: GridAxisSpec };
+  first?: number;
+  last?: number;
+  /** Only work out the grid (the dialog's defaults), transform nothing. */
+  plan?: boolean;
+}
+export interface TransformSummary {
+  entry: string;
+  masked: boolean;
+  /** Each axis: first voxel centre, step and count (r.l.u.). */
+  grid: Record<'h' | 'k' | 'l', { start: number; step: number; count: number }>;
+  gridSource: string;
+  planned: boolean;
+  /** File name of the transform (empty when only planned). */
+  outputFile: string;
+  first: number;
+  last: number;
+  framesUsed: number;
+  pixels: number;
+  sumCounts: number;
+  sumWeights: number;
+  seconds: number;
+}
+
 export type JobRequest =
   | FrameStatsRequest
   | ChooseParametersRequest
@@ -242,7 +358,10 @@ export type JobRequest =
   | FindMaximumRequest
   | FindPeaksRequest
   | DefineLatticeRequest
-  | CalculateAnglesRequest;
+  | CalculateAnglesRequest
+  | PrepareMaskRequest
+  | RefineLatticeRequest
+  | TransformRequest;
 export type JobKind = JobRequest['kind'];
 
 export interface JobResultMap {
@@ -253,6 +372,9 @@ export interface JobResultMap {
   'find-peaks': FindPeaksSummary;
   'define-lattice': DefineLatticeSummary;
   'calculate-angles': CalculateAnglesSummary;
+  'prepare-mask': PrepareMaskSummary;
+  'refine-lattice': RefineLatticeSummary;
+  transform: TransformSummary;
 }
 export type JobResult = JobResultMap[JobKind];
 
@@ -295,6 +417,9 @@ export const jobKinds = [
   'find-peaks',
   'define-lattice',
   'calculate-angles',
+  'prepare-mask',
+  'refine-lattice',
+  'transform',
 ] as const satisfies readonly JobKind[];
 // Every kind is listed (compile-time check).
 const everyKindListed: Exclude<JobKind, (typeof jobKinds)[number]> extends never ? true : false = true;

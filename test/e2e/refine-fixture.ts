@@ -7,7 +7,7 @@ import { simulateExperiment, type SimulateOptions } from '../../src/engine/simul
 import { pyJson } from '../helpers/python.ts';
 
 export interface Truth {
-  crystal: { cell: UnitCell; spaceGroup: string };
+  crystal: { cell: UnitCell; spaceGroup: string; U: number[][] };
   entries: Array<{ name: string; geometry: Geometry; nframes: number }>;
 }
 

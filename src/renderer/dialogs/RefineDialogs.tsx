@@ -12,14 +12,20 @@ import { CopyParametersDialog } from './CopyParametersDialog.tsx';
 import { DefineLatticeDialog } from './DefineLatticeDialog.tsx';
 import { FindMaximumDialog } from './FindMaximumDialog.tsx';
 import { FindPeaksDialog } from './FindPeaksDialog.tsx';
+import { PrepareMaskDialog } from './PrepareMaskDialog.tsx';
+import { RefineLatticeDialog } from './RefineLatticeDialog.tsx';
+import { TransformDataDialog } from './TransformDataDialog.tsx';
 
 export const DIALOGS: Partial<Record<RefineDialogId, ComponentType>> = {
   'choose-parameters': ChooseParametersDialog,
   'copy-parameters': CopyParametersDialog,
   'find-maximum': FindMaximumDialog,
   'find-peaks': FindPeaksDialog,
+  'prepare-mask': PrepareMaskDialog,
   'calculate-angles': CalculateAnglesDialog,
   'define-lattice': DefineLatticeDialog,
+  'refine-lattice': RefineLatticeDialog,
+  'transform-data': TransformDataDialog,
 };
 
 /** The Refine menu: NXRefine's order, items whose job and dialog exist. */

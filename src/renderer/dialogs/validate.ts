@@ -6,6 +6,9 @@
  * that module reads files. The engine checks everything again when the job runs.
  */
 import { checkCell } from '../../refine/lattice/check-cell.ts';
+import { checkBraggMaskParameters } from '../../refine/mask/flag-frame-difference.ts';
+import { defineGridAxis } from '../../refine/transform/define-grid-axis.ts';
+import type { GridAxis } from '../../refine/transform/models.ts';
 import { checkPeakSearchParameters } from '../../refine/peaks/peak-search-parameters.ts';
 import { lookupSpaceGroup } from '../../refine/symmetry/find-space-group.ts';
 import type { SpaceGroup } from '../../refine/symmetry/models.ts';
@@ -168,3 +171,64 @@ export function checkAngleForm(v: Record<AngleKey, string>): Errors<AngleKey> {
 
 export const hasErrors = (e: Record<string, string | undefined>): boolean =>
   Object.values(e).some((m) => m !== undefined);
+
+export type MaskKey = 'first' | 'last' | 't1' | 'h1' | 't2' | 'h2';
+
+/**
+ * Prepare 3D Mask: frames first…last inclusive (the job's convention) and the mask parameters as
+ * checkBraggMaskParameters accepts them, field by field.
+ */
+export function checkMaskForm(v: Record<MaskKey, string>, nframes?: number): Errors<MaskKey> {
+  const out: Errors<MaskKey> = {};
+  const f = parseNumber(v.first);
+  const l = parseNumber(v.last);
+  if (!Number.isInteger(f) || f < 0) out.first = 'a frame number ≥ 0';
+  if (!Number.isInteger(l)) out.last = 'a whole frame number';
+  else if (nframes !== undefined && l > nframes - 1) out.last = `must be ≤ ${nframes - 1} (the last frame)`;
+  else if (out.first === undefined && !(l > f)) out.last = `must be greater than the first frame (${f})`;
+  const p = { t1: parseNumber(v.t1), h1: parseNumber(v.h1), t2: parseNumber(v.t2), h2: parseNumber(v.h2) };
+  const messages: Record<'t1' | 'h1' | 't2' | 'h2', string> = {
+    t1: 'counts ≥ 0',
+    h1: 'a whole number of pixels, 1…1001',
+    t2: 'a fraction, 0…1',
+    h2: 'a whole number of pixels, 1…1001',
+  };
+  for (const k of ['t1', 'h1', 't2', 'h2'] as const) {
+    // each value on its own, the others at their defaults
+    try {
+      checkBraggMaskParameters({ t1: 2, h1: 11, t2: 0.8, h2: 51, [k]: p[k] });
+    } catch (e) {
+      if (!(e instanceof NxrError)) throw e;
+      out[k] = messages[k];
+    }
+  }
+  return out;
+}
+
+export type GridKey = 'hQ' | 'hdQ' | 'kQ' | 'kdQ' | 'lQ' | 'ldQ';
+
+/**
+ * Transform Data: each axis −Q…+Q in steps of dQ (NXRefine's dialog), checked as defineGridAxis
+ * checks it; returns the axes it defines.
+ */
+export function checkGridForm(v: Record<GridKey, string>): {
+  errors: Errors<GridKey>;
+  axes: Partial<Record<'h' | 'k' | 'l', GridAxis>>;
+} {
+  const errors: Errors<GridKey> = {};
+  const axes: Partial<Record<'h' | 'k' | 'l', GridAxis>> = {};
+  for (const a of ['h', 'k', 'l'] as const) {
+    const q = parseNumber(v[`${a}Q`]);
+    const dq = parseNumber(v[`${a}dQ`]);
+    if (!(q > 0)) errors[`${a}Q`] = 'a positive limit (r.l.u.)';
+    if (!(dq > 0)) errors[`${a}dQ`] = 'a positive step (r.l.u.)';
+    if (errors[`${a}Q`] || errors[`${a}dQ`]) continue;
+    try {
+      axes[a] = defineGridAxis(-q, dq, q, a.toUpperCase());
+    } catch (e) {
+      if (!(e instanceof NxrError)) throw e;
+      errors[`${a}dQ`] = e.detail.replace(/^.*: /, '');
+    }
+  }
+  return { errors, axes };
+}

@@ -150,7 +150,12 @@ export function resolveLimits(
   if (!Number.isFinite(lo)) lo = log ? 1 : 0;
   if (!Number.isFinite(hi)) hi = lo + 1;
   if (log && lo <= 0) lo = hi > 1 ? Math.min(1, hi / 10) : hi > 0 ? hi / 10 : 1;
-  if (!(hi > lo)) hi = log ? lo * 10 : lo + 1;
+  if (!(hi > lo)) {
+    // a flat range: the values present take the top colour (a 0/1 mask shows its ones), unless
+    // the lower limit was given
+    if ((options.min ?? null) === null && (!log || hi > 0)) lo = log ? hi / 10 : hi - 1;
+    else hi = log ? lo * 10 : lo + 1;
+  }
   return { lo, hi };
 }
 

@@ -76,8 +76,13 @@ describe('colour levels', () => {
       lo: 2,
       hi: 10,
     });
-    expect(resolveLimits({ lo: 5, hi: 5 }, { scale: 'linear' })).toEqual({ lo: 5, hi: 6 });
-    expect(resolveLimits({ lo: 5, hi: 5 }, { scale: 'log' })).toEqual({ lo: 5, hi: 50 });
+    // a flat frame (or a 0/1 mask under log): what is there takes the top colour
+    expect(resolveLimits({ lo: 5, hi: 5 }, { scale: 'linear' })).toEqual({ lo: 4, hi: 5 });
+    expect(resolveLimits({ lo: 1, hi: 1 }, { scale: 'log' })).toEqual({ lo: 0.1, hi: 1 });
+    expect(levelOf(1, 0.1, 1, 'log')).toBe(LEVELS - 1);
+    expect(levelOf(0, 0.1, 1, 'log')).toBe(0);
+    // a given lower limit stays
+    expect(resolveLimits({ lo: 1, hi: 9 }, { scale: 'log', min: 9 })).toEqual({ lo: 9, hi: 90 });
     const log0 = resolveLimits({ lo: NaN, hi: NaN }, { scale: 'log', min: 0, max: 100 });
     expect(log0.lo).toBeGreaterThan(0);
     expect(log0.hi).toBe(100);
