@@ -5,14 +5,19 @@
  */
 import { useEffect, useState } from 'react';
 
-import type { ReductionValues } from '../../shared/jobs.ts';
 import { resultOf } from '../state/job-store.ts';
 import { DialogFrame } from './DialogFrame.tsx';
 import { JobStatus, ParamGrid, SelectRow, type FieldSpec } from './form.tsx';
 import styles from './Dialog.module.css';
 import { useDialogJob } from './use-dialog-job.ts';
 import { useOpenFileEntries } from './use-open-file.ts';
-import { checkReductionForm, hasErrors, parseNumber, REDUCTION_KEYS, type ReductionKey } from './validate.ts';
+import {
+  checkReductionForm,
+  hasErrors,
+  REDUCTION_KEYS,
+  toReductionValues,
+  type ReductionKey,
+} from './validate.ts';
 import { useDialogStore } from '../state/store-context.tsx';
 
 export const REDUCTION_FIELDS: ReadonlyArray<FieldSpec<ReductionKey>> = [
@@ -30,12 +35,6 @@ export const REDUCTION_FIELDS: ReadonlyArray<FieldSpec<ReductionKey>> = [
 
 const empty = (): Record<ReductionKey, string> =>
   Object.fromEntries(REDUCTION_KEYS.map((k) => [k, ''])) as Record<ReductionKey, string>;
-
-export function toReductionValues(v: Record<ReductionKey, string>): ReductionValues {
-  const out = {} as Record<ReductionKey, number | string>;
-  for (const k of REDUCTION_KEYS) out[k] = k === 'monitor' ? v[k].trim() : parseNumber(v[k]);
-  return out as unknown as ReductionValues;
-}
 
 export function ChooseParametersDialog() {
   const file = useOpenFileEntries();

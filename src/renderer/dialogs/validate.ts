@@ -43,6 +43,13 @@ export const REDUCTION_KEYS: readonly ReductionKey[] = [
   'min_pixels',
 ];
 
+/** The values typed in Choose Parameters as the job takes them (numbers, and the monitor's name). */
+export function toReductionValues(v: Record<ReductionKey, string>): ReductionValues {
+  const out = {} as Record<ReductionKey, number | string>;
+  for (const k of REDUCTION_KEYS) out[k] = k === 'monitor' ? v[k].trim() : parseNumber(v[k]);
+  return out as unknown as ReductionValues;
+}
+
 /**
  * Frame range [first, last) as NXRefine slices it: first an integer ≥ 0, last an integer >
  * first and ≤ the number of frames.
