@@ -161,6 +161,8 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
     let reads = 0;
     /** Bumped whenever a new pixel mask is read (the worker keeps the mask by this key). */
     let maskVersion = 0;
+    /** The overlays being read; a frame is read meanwhile, and coloured once the mask is here. */
+    let overlaysReady: Promise<void> = Promise.resolve();
 
     const fail = (e: unknown): void => set({ loading: false, error: toErrorInfo(e) });
 
@@ -252,6 +254,8 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
         here = { frame: w.frame, key: `${target.fileId}:${target.path}:${w.frame}:${++reads}` };
         set({ shape, frameCount, dtype });
       }
+      await overlaysReady;
+      if (gen !== generation) return;
       const cur = get();
       const shape = cur.shape!;
       const n = shape[0] * shape[1];
@@ -402,8 +406,8 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
             frame,
             ...(same ? {} : { image: null, view: null, mask: null, geometry: null, peaks: null }),
           });
-          // The mask is needed before the first frame is coloured; geometry and peaks come with it.
-          await loadOverlays(target);
+          // The overlays are read while the first frame is (the mask is needed to colour it).
+          overlaysReady = loadOverlays(target).catch(() => undefined);
           wanted = { frame: target.rank === 3 ? Math.max(0, Math.round(frame)) : 0, read: true, at };
           await pump();
         } catch (e) {
@@ -469,8 +473,9 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
       async refresh() {
         const t = get().target;
         if (!t) return;
-        await loadOverlays(t);
+        overlaysReady = loadOverlays(t).catch(() => undefined);
         request(get().frame, true);
+        await overlaysReady;
       },
 
       close() {
