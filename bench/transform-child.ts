@@ -4,7 +4,7 @@
  * Prints {frames, pixels, seconds, accumulate, merge, checksum, spillMb, maxRssMb} as JSON.
  *   reference — one thread, no pool: read a frame, map it, add it to the brick cache (spilling when
  *               full), then merge the spills into the file: the same algorithm as the job
- *   pool-N    — the engine's job (transformData) on a warmed-up pool of N workers
+ *   pool-N    — the engine's job (transformData) with N workers, as `nxr transform --workers N`
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,6 @@ import {
   transformData,
   writeTransformFile,
 } from '../src/engine/jobs/transform.ts';
-import { FramePool } from '../src/engine/pool/index.ts';
 import { SpillWriter } from '../src/engine/pool/kernels/transform.ts';
 import { BrickAccumulator } from '../src/refine/transform/brick-accumulator.ts';
 import { createFrameTransformer } from '../src/refine/transform/frame-transformer.ts';
@@ -92,30 +91,24 @@ async function reference(): Promise<Out> {
 }
 
 async function pooled(size: number): Promise<Out> {
-  const pool = new FramePool({ size });
-  try {
-    // Warm the workers (h5wasm start-up) outside the timing, as the app's engine does.
-    await pool.runKernel('frame-stats', {}, { file: wrapper, dataset: '/f1/data/data', frames: [0, size] });
-    const r = await transformData({
-      file: wrapper,
-      entry: 'f1',
-      first,
-      last,
-      pool,
-      memoryLimitBytes: MEMORY,
-    });
-    return {
-      frames: r.last - r.first + 1,
-      pixels: r.pixels,
-      seconds: r.seconds.total,
-      accumulate: r.seconds.accumulate,
-      merge: r.seconds.merge,
-      checksum: r.sumWeights,
-      spillMb: r.spillBytes / 2 ** 20,
-    };
-  } finally {
-    await pool.close();
-  }
+  // the job makes its own pool and closes it before the merge, as `nxr transform` does
+  const r = await transformData({
+    file: wrapper,
+    entry: 'f1',
+    first,
+    last,
+    workers: size,
+    memoryLimitBytes: MEMORY,
+  });
+  return {
+    frames: r.last - r.first + 1,
+    pixels: r.pixels,
+    seconds: r.seconds.total,
+    accumulate: r.seconds.accumulate,
+    merge: r.seconds.merge,
+    checksum: r.sumWeights,
+    spillMb: r.spillBytes / 2 ** 20,
+  };
 }
 
 const result =

@@ -393,31 +393,37 @@ export function cctwTransformCommand(inputs: TransformInputs, masked: boolean, p
   return parts.join(' ');
 }
 
-/** How the memory limit is shared: brick cache per worker and L planes per merge slab. */
+/**
+ * How the memory limit is shared: brick cache per worker and L planes per merge slab. When the
+ * workers end before the merge (`separatePhases`, the job's own pool) the two phases each get the
+ * whole budget; with a shared pool the workers' caches may still be resident (until garbage
+ * collection) while the merge runs, so the merge slab is taken out of the caches' share.
+ */
 export function planTransformMemory(
   grid: HklGrid,
   shape: [number, number],
   workers: number,
   memoryLimitBytes: number,
+  separatePhases = false,
 ): { cacheBytesPerWorker: number; planesPerSlab: number } {
   const pixels = shape[0] * shape[1];
   const free =
     memoryLimitBytes - MAIN_OVERHEAD - workers * (WORKER_OVERHEAD + WORKER_BYTES_PER_PIXEL * pixels);
-  const gridBytes = Math.ceil(gridVoxelCount(grid) / BRICK_SIDE ** 3 + 64) * BRICK_BYTES;
-  const cacheBytesPerWorker = Math.max(16 * MIB, Math.min(gridBytes, Math.floor(free / workers)));
-  if (free < 16 * MIB * workers)
+  if (free < 32 * MIB * workers)
     throw new NxrError({
       code: 'BAD_PARAMETER',
       message: `memory limit ${(memoryLimitBytes / MIB).toFixed(0)} MiB is too small for ${workers} workers on a ${shape[0]}×${shape[1]} detector`,
     });
-  // merge: the slab's v and n (8 bytes per voxel) within a third of the limit, at most 1 GiB
+  // merge: the slab's v and n (8 bytes per voxel), at most 1 GiB (whole brick layers of 16 planes)
   const plane = 8 * grid.h.count * grid.k.count;
-  const slabBudget = Math.min(1024 * MIB, memoryLimitBytes / 3);
+  const slabBudget = Math.min(separatePhases ? 1024 * MIB : 512 * MIB, free / 4);
   const layers = Math.max(1, Math.floor(slabBudget / (plane * BRICK_SIDE)));
-  return {
-    cacheBytesPerWorker,
-    planesPerSlab: Math.min(layers * BRICK_SIDE, Math.ceil(grid.l.count / BRICK_SIDE) * BRICK_SIDE),
-  };
+  const planesPerSlab = Math.min(layers * BRICK_SIDE, Math.ceil(grid.l.count / BRICK_SIDE) * BRICK_SIDE);
+  const slabBytes = planesPerSlab * plane;
+  const gridBytes = Math.ceil(gridVoxelCount(grid) / BRICK_SIDE ** 3 + 64) * BRICK_BYTES;
+  const forCaches = separatePhases ? free : free - slabBytes;
+  const cacheBytesPerWorker = Math.max(16 * MIB, Math.min(gridBytes, Math.floor(forCaches / workers)));
+  return { cacheBytesPerWorker, planesPerSlab };
 }
 
 const COMPRESSION: Record<OutputCompression, Compression> = {
@@ -638,6 +644,7 @@ export async function transformData(
     geometry.shape,
     pool.size,
     options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT,
+    ownPool,
   );
   const spillDir = join(
     inputs.scanDir,
