@@ -174,6 +174,79 @@ export class BrickAccumulator {
     return added;
   }
 
+  /**
+   * `addPixels` fused with the linear map: pixel p (= offset + j) has the lab vector
+   * (qx[p], qy[p], qz[p]) and its shifted fractional voxel coordinates are R·q + (cH, cK, cL),
+   * R row-major in `R` (9 numbers). Saves writing and reading three coordinate arrays per pixel.
+   */
+  addMapped(
+    qx: Float64Array,
+    qy: Float64Array,
+    qz: Float64Array,
+    R: ArrayLike<number>,
+    cH: number,
+    cK: number,
+    cL: number,
+    count: number,
+    values: ArrayLike<number>,
+    offset: number,
+    pixelMask: Uint8Array | null,
+    mask3d: ArrayLike<number> | null,
+    weight: number,
+    nh: number,
+    nk: number,
+    nl: number,
+  ): number {
+    const arena = this.arena;
+    const dir = this.directory;
+    const stamp = this.stamp;
+    const nbK = this.nbK;
+    const nbH = this.nbH;
+    const tick = this.tick;
+    const spread = SPREAD;
+    const mask = BRICK_SIDE - 1;
+    const r00 = R[0]!;
+    const r01 = R[1]!;
+    const r02 = R[2]!;
+    const r10 = R[3]!;
+    const r11 = R[4]!;
+    const r12 = R[5]!;
+    const r20 = R[6]!;
+    const r21 = R[7]!;
+    const r22 = R[8]!;
+    let added = 0;
+    for (let j = 0; j < count; j++) {
+      const p = offset + j;
+      if (pixelMask !== null && pixelMask[p] !== 0) continue;
+      if (mask3d !== null && mask3d[p] !== 0) continue;
+      const val = values[p]!;
+      if (!(val >= 0)) continue;
+      const a = qx[p]!;
+      const b = qy[p]!;
+      const c = qz[p]!;
+      const uh = r00 * a + r01 * b + r02 * c + cH;
+      if (!(uh >= 0 && uh < nh)) continue;
+      const uk = r10 * a + r11 * b + r12 * c + cK;
+      if (!(uk >= 0 && uk < nk)) continue;
+      const ul = r20 * a + r21 * b + r22 * c + cL;
+      if (!(ul >= 0 && ul < nl)) continue;
+      const ih = uh | 0;
+      const ik = uk | 0;
+      const il = ul | 0;
+      const brick = ((il >> BRICK_SHIFT) * nbK + (ik >> BRICK_SHIFT)) * nbH + (ih >> BRICK_SHIFT);
+      let slot = dir[brick]!;
+      if (slot < 0) slot = this.allocate(brick);
+      const off =
+        slot * BRICK_FLOATS +
+        (((spread[il & mask]! << 2) | (spread[ik & mask]! << 1) | spread[ih & mask]!) << 1);
+      arena[off] = arena[off]! + val;
+      arena[off + 1] = arena[off + 1]! + weight;
+      stamp[slot] = tick;
+      added++;
+    }
+    return added;
+  }
+
   /** Hands every brick in memory to onEvict and empties the accumulator. */
   flush(): void {
     for (let slot = 0; slot < this.capacity; slot++) if (this.brickOf[slot]! >= 0) this.release(slot);

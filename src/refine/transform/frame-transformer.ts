@@ -1,6 +1,7 @@
-import { createPixelMapper, type PixelVectors } from '../geometry/create-pixel-mapper.ts';
+import { createPixelMapper, type PixelMapper, type PixelVectors } from '../geometry/create-pixel-mapper.ts';
 import type { Geometry, Mat3 } from '../geometry/models.ts';
-import { invertMat3 } from '../linalg/mat3.ts';
+import { computeGoniometerMatrix } from '../geometry/goniometer.ts';
+import { invertMat3, multiplyMat3, transposeMat3 } from '../linalg/mat3.ts';
 import type { BrickAccumulator } from './brick-accumulator.ts';
 import type { HklGrid } from './models.ts';
 
@@ -59,7 +60,7 @@ export interface FrameTransformer {
  * and the voxel index is floor(M·Q + c) with c = ½ − start/step (voxel labels are centres).
  */
 export function createFrameTransformer(o: FrameTransformerOptions): FrameTransformer {
-  const mapper = createPixelMapper(o.geometry, { pixelOffset: o.pixelOffset ?? 0 });
+  let mapper: PixelMapper | null = createPixelMapper(o.geometry, { pixelOffset: o.pixelOffset ?? 0 });
   const [ny, nx] = o.geometry.shape;
   const inv = invertMat3(o.UB);
   const { h, k, l } = o.grid;
@@ -77,6 +78,16 @@ export function createFrameTransformer(o: FrameTransformerOptions): FrameTransfo
     new Float64Array(block * nx),
     new Float64Array(block * nx),
   ];
+  // Without a sample offset a pixel's lab vector Q_lab is the same on every frame: keep it and
+  // fuse the map (R = M·G(φ)ᵀ) with the binning. With an offset, map row blocks, then bin.
+  const fixed = !o.geometry.sampleOffset || o.geometry.sampleOffset.every((v) => v === 0);
+  let qLab: PixelVectors | undefined;
+  if (fixed) {
+    const G0 = computeGoniometerMatrix(o.geometry, o.geometry.phiStart);
+    qLab = mapper.mapLinear(G0, 0); // G0·G0ᵀ·Q_lab = Q_lab
+    mapper = null; // its own per-pixel vectors are not needed any more
+  }
+  const Rflat = new Float64Array(9);
   const addBlock = (
     acc: BrickAccumulator,
     frame: number,
@@ -87,7 +98,32 @@ export function createFrameTransformer(o: FrameTransformerOptions): FrameTransfo
     mask3d: ArrayLike<number> | null,
     weight: number,
   ): number => {
-    mapper.mapLinear(M, frame, { rows: [y0, y1], out });
+    if (qLab) {
+      const R = multiplyMat3(
+        M,
+        transposeMat3(computeGoniometerMatrix(o.geometry, o.geometry.phiStart + o.geometry.phiStep * frame)),
+      );
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) Rflat[3 * i + j] = R[i]![j]!;
+      return acc.addMapped(
+        qLab[0],
+        qLab[1],
+        qLab[2],
+        Rflat,
+        cH,
+        cK,
+        cL,
+        (y1 - y0) * nx,
+        values,
+        y0 * nx,
+        pixelMask,
+        mask3d,
+        weight,
+        h.count,
+        k.count,
+        l.count,
+      );
+    }
+    mapper!.mapLinear(M, frame, { rows: [y0, y1], out });
     return acc.addPixels(
       out[0],
       out[1],

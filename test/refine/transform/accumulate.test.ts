@@ -182,7 +182,10 @@ describe('frame transformer', () => {
   const U = multiplyMat3(rotationMatrix(1, 20), rotationMatrix(2, -35), rotationMatrix(3, 50));
   const UB: Mat3 = multiplyMat3(U, computeBMatrix({ a: 4, b: 5, c: 6, alpha: 90, beta: 95, gamma: 90 }));
 
-  it('puts every pixel into the voxel whose centre is nearest its hkl (scalar pixelToHkl as reference)', () => {
+  it.each([
+    ['with a sample offset (map, then bin)', g],
+    ['without (fused map and bin)', { ...g, sampleOffset: undefined }],
+  ])('puts every pixel into the voxel whose centre is nearest its hkl (scalar pixelToHkl), %s', (_, g) => {
     const grid: HklGrid = {
       h: { start: -1, step: 0.02, count: 101 },
       k: { start: -1.2, step: 0.03, count: 81 },
