@@ -227,7 +227,8 @@ describe('copyParameters', () => {
     expect(childTruth.crystal.U).not.toEqual(parentTruth.crystal.U);
     // reduction parameters come from the parent's cascade, frame limits fitted to the child
     expect(r.reduction).toEqual((await readReductionParameters(child)).values);
-    expect(r.reduction?.last).toBe(30);
+    // 40 frames: the simulator's settings.ini gives first 4, last 36 (NXRefine's 10 / n − 10 scaled down)
+    expect(r.reduction?.last).toBe(36);
     // one nxcopy record per entry, naming the parent
     const rec = pyJson<Array<[string, string, string]>>(
       `import sys, json, h5py
