@@ -16,6 +16,7 @@ import { findMaximum } from './jobs/find-maximum.ts';
 import { findPeaks } from './jobs/find-peaks.ts';
 import type { JobContext as JobFunctionContext } from './jobs/job-context.ts';
 import { prepareMask } from './jobs/prepare-mask.ts';
+import { REDUCE_STEPS, reduce, type ReduceStep } from './jobs/reduce.ts';
 import type { ParameterOrigin } from './jobs/reduction-parameters.ts';
 import { refineLatticeJob } from './jobs/refine-lattice.ts';
 import { readTransformInputs, resolveTransformGrid, transformData } from './jobs/transform.ts';
@@ -396,6 +397,47 @@ export const refineJobBodies: {
       seconds: r.seconds.total,
     };
   },
+
+  reduce: async (req, ctx) => {
+    const file = ctx.filePath(req.fileId);
+    const steps = req.steps?.map((s) => {
+      if (!(REDUCE_STEPS as readonly string[]).includes(s))
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: `reduce: unknown step '${s}' (${REDUCE_STEPS.join(', ')})`,
+        });
+      return s as ReduceStep;
+    });
+    const fit = req.fit?.map((n) => {
+      if (!(REFINABLE_NAMES as readonly string[]).includes(n))
+        throw new NxrError({ code: 'BAD_PARAMETER', message: `reduce: cannot refine '${n}'` });
+      return n as RefinableName;
+    });
+    const r = await reduce(
+      {
+        target: file,
+        pool: ctx.pool(),
+        ...(req.entries !== undefined ? { entries: req.entries } : {}),
+        ...(steps !== undefined ? { steps } : {}),
+        ...(req.overwrite !== undefined ? { overwrite: req.overwrite } : {}),
+        ...(fit !== undefined ? { fit } : {}),
+      },
+      jobContext(ctx),
+    );
+    ctx.fileChanged(file);
+    return {
+      files: r.files.map((f) => basename(f)),
+      outcomes: r.outcomes.map((o) => ({
+        file: basename(o.file),
+        entry: o.entry,
+        step: o.step,
+        status: o.status,
+        ...(o.message !== undefined ? { message: o.message } : {}),
+        seconds: o.seconds,
+      })),
+      failures: r.failures,
+    };
+  },
 };
 
 type FieldKind = 'string' | 'number' | 'boolean' | 'object' | 'array';
@@ -448,6 +490,7 @@ const REQUEST_FIELDS: { [K in RefineKind]: Record<string, FieldKind> } = {
     last: 'number',
     plan: 'boolean',
   },
+  reduce: { entries: 'array', steps: 'array', overwrite: 'boolean', fit: 'array' },
 };
 
 const REQUIRED: Partial<Record<RefineKind, string[]>> = {

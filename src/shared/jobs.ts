@@ -351,6 +351,33 @@ export interface TransformSummary {
   seconds: number;
 }
 
+/** The automated workflow (nxr reduce) on an open scan file: max → find → copy → refine → prepare → transform. */
+export interface ReduceRequest {
+  kind: 'reduce';
+  fileId: string;
+  /** Entries to reduce. @default every fN */
+  entries?: string[];
+  /** Steps to run (in NXRefine's order). @default all */
+  steps?: string[];
+  /** Run steps whose NXprocess record exists again. @default false */
+  overwrite?: boolean;
+  /** Refine Lattice fit flags. @default the workflow's */
+  fit?: string[];
+}
+export interface ReduceSummary {
+  /** File names (no folders) of the scan files reduced. */
+  files: string[];
+  outcomes: Array<{
+    file: string;
+    entry: string;
+    step: string;
+    status: string;
+    message?: string;
+    seconds: number;
+  }>;
+  failures: number;
+}
+
 export type JobRequest =
   | FrameStatsRequest
   | ChooseParametersRequest
@@ -361,7 +388,8 @@ export type JobRequest =
   | CalculateAnglesRequest
   | PrepareMaskRequest
   | RefineLatticeRequest
-  | TransformRequest;
+  | TransformRequest
+  | ReduceRequest;
 export type JobKind = JobRequest['kind'];
 
 export interface JobResultMap {
@@ -375,6 +403,7 @@ export interface JobResultMap {
   'prepare-mask': PrepareMaskSummary;
   'refine-lattice': RefineLatticeSummary;
   transform: TransformSummary;
+  reduce: ReduceSummary;
 }
 export type JobResult = JobResultMap[JobKind];
 
@@ -420,6 +449,7 @@ export const jobKinds = [
   'prepare-mask',
   'refine-lattice',
   'transform',
+  'reduce',
 ] as const satisfies readonly JobKind[];
 // Every kind is listed (compile-time check).
 const everyKindListed: Exclude<JobKind, (typeof jobKinds)[number]> extends never ? true : false = true;
