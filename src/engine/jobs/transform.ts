@@ -417,6 +417,13 @@ export function planTransformMemory(
   // merge: the slab's v and n (8 bytes per voxel), at most 1 GiB (whole brick layers of 16 planes)
   const plane = 8 * grid.h.count * grid.k.count;
   const slabBudget = Math.min(separatePhases ? 1024 * MIB : 512 * MIB, free / 4);
+  if (plane * BRICK_SIDE > free / 2)
+    throw new NxrError({
+      code: 'BAD_PARAMETER',
+      message:
+        `grid planes of ${grid.k.count}×${grid.h.count} voxels need ${((plane * BRICK_SIDE) / 2 ** 30).toFixed(1)} GiB ` +
+        `per 16 L planes, more than the memory limit allows: use coarser H or K steps`,
+    });
   const layers = Math.max(1, Math.floor(slabBudget / (plane * BRICK_SIDE)));
   const planesPerSlab = Math.min(layers * BRICK_SIDE, Math.ceil(grid.l.count / BRICK_SIDE) * BRICK_SIDE);
   const slabBytes = planesPerSlab * plane;
