@@ -417,7 +417,7 @@ export function planTransformMemory(
   // merge: the slab's v and n (8 bytes per voxel), at most 1 GiB (whole brick layers of 16 planes)
   const plane = 8 * grid.h.count * grid.k.count;
   const slabBudget = Math.min(separatePhases ? 1024 * MIB : 512 * MIB, free / 4);
-  if (plane * BRICK_SIDE > free / 2)
+  if (plane * BRICK_SIDE > (separatePhases ? free : free / 2))
     throw new NxrError({
       code: 'BAD_PARAMETER',
       message:
