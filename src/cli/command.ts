@@ -66,3 +66,22 @@ export function numberListOption(
   }
   return values;
 }
+
+/**
+ * Progress lines on stderr every 10 %, as NXRefine's scripts print them; undefined (no output)
+ * when `enabled` is false, e.g. with --json.
+ */
+export function progressPrinter(
+  io: CliIo,
+  enabled: boolean,
+): ((fraction: number, message?: string) => void) | undefined {
+  if (!enabled) return undefined;
+  let last = -10;
+  return (fraction, message) => {
+    const pct = Math.floor(fraction * 100);
+    if (pct >= last + 10 || (fraction >= 1 && last < 100)) {
+      last = pct;
+      io.err(`  ${String(pct).padStart(3)}%${message ? ` ${message}` : ''}`);
+    }
+  };
+}

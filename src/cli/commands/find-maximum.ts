@@ -1,6 +1,6 @@
 import { describeAnnulus, findMaximum, type FindMaximumResult } from '../../engine/jobs/find-maximum.ts';
 import { NxrError } from '../../shared/errors.ts';
-import { numberOption, parseCommandArgs, type Command } from '../command.ts';
+import { numberOption, parseCommandArgs, type Command, progressPrinter } from '../command.ts';
 
 const usage = `usage: nxr find-maximum FILE --entry fN [options]
 
@@ -68,7 +68,6 @@ const command: Command = {
         .map((k) => [k, num(k)])
         .filter(([, v]) => v !== undefined),
     ) as Partial<Record<'first' | 'last' | 'qmin' | 'qmax' | 'workers', number>>;
-    let lastPct = -10;
     const r = await findMaximum(
       { file: positionals[0]!, entry: values.entry, write: !values['dry-run'], ...opts },
       {
@@ -76,15 +75,7 @@ const command: Command = {
         onLog: (m, level) => {
           if (level === 'warn') io.err(`warning: ${m}`);
         },
-        onProgress: values.json
-          ? undefined
-          : (fraction, message) => {
-              const pct = Math.floor(fraction * 100);
-              if (pct >= lastPct + 10) {
-                lastPct = pct;
-                io.err(`  ${String(pct).padStart(3)}%${message ? ` ${message}` : ''}`);
-              }
-            },
+        onProgress: progressPrinter(io, !values.json),
       },
     );
     if (values.json) {

@@ -1,6 +1,6 @@
 import { findPeaks, type FindPeaksResult } from '../../engine/jobs/find-peaks.ts';
 import { NxrError } from '../../shared/errors.ts';
-import { numberOption, parseCommandArgs, type Command } from '../command.ts';
+import { numberOption, parseCommandArgs, type Command, progressPrinter } from '../command.ts';
 
 const usage = `usage: nxr find-peaks FILE --entry fN [options]
 
@@ -70,7 +70,6 @@ const command: Command = {
     const last = numberOption('last', values.last);
     const minPixels = numberOption('min-pixels', values['min-pixels']);
     const workers = numberOption('workers', values.workers);
-    let lastPct = -10;
     const r = await findPeaks(
       {
         file: positionals[0]!,
@@ -87,15 +86,7 @@ const command: Command = {
         onLog: (m, level) => {
           if (level === 'warn') io.err(`warning: ${m}`);
         },
-        onProgress: values.json
-          ? undefined
-          : (fraction, message) => {
-              const pct = Math.floor(fraction * 100);
-              if (pct >= lastPct + 10) {
-                lastPct = pct;
-                io.err(`  ${String(pct).padStart(3)}%${message ? ` ${message}` : ''}`);
-              }
-            },
+        onProgress: progressPrinter(io, !values.json),
       },
     );
     if (values.json) {

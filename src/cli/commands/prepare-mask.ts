@@ -1,7 +1,7 @@
 import { prepareMask } from '../../engine/jobs/prepare-mask.ts';
 import type { BraggMaskParameters } from '../../refine/mask/models.ts';
 import { NxrError } from '../../shared/errors.ts';
-import { numberOption, parseCommandArgs, type Command } from '../command.ts';
+import { numberOption, parseCommandArgs, type Command, progressPrinter } from '../command.ts';
 
 const usage = `usage: nxr prepare-mask FILE --entry fN [options]
 
@@ -55,7 +55,6 @@ const command: Command = {
     const first = numberOption('first', values.first);
     const last = numberOption('last', values.last);
     const workers = numberOption('workers', values.workers);
-    let lastPct = -10;
     const r = await prepareMask(
       {
         file: positionals[0]!,
@@ -70,15 +69,7 @@ const command: Command = {
         onLog: (m, level) => {
           if (level === 'warn') io.err(`warning: ${m}`);
         },
-        onProgress: values.json
-          ? undefined
-          : (fraction, message) => {
-              const pct = Math.floor(fraction * 100);
-              if (pct >= lastPct + 10) {
-                lastPct = pct;
-                io.err(`  ${String(pct).padStart(3)}%${message ? ` ${message}` : ''}`);
-              }
-            },
+        onProgress: progressPrinter(io, !values.json),
       },
     );
     if (values.json) {

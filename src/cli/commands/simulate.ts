@@ -7,7 +7,13 @@ import {
 } from '../../engine/simulate/simulate-experiment.ts';
 import { isPresetName } from '../../refine/simulate/presets.ts';
 import { NxrError } from '../../shared/errors.ts';
-import { numberListOption, numberOption, parseCommandArgs, type Command } from '../command.ts';
+import {
+  numberListOption,
+  numberOption,
+  parseCommandArgs,
+  type Command,
+  progressPrinter,
+} from '../command.ts';
 
 const usage = `usage: nxr simulate --out DIR [options]
 
@@ -91,7 +97,7 @@ const command: Command = {
       scan: values.scan,
       overwrite: values.overwrite,
       signal: io.signal,
-      onProgress: values.json ? undefined : makeProgressPrinter(io.err),
+      onProgress: progressPrinter(io, !values.json),
     };
     const frames = numberOption('frames', values.frames);
     if (frames !== undefined) options.nframes = frames;
@@ -110,16 +116,5 @@ const command: Command = {
     return 0;
   },
 };
-
-function makeProgressPrinter(err: (t: string) => void): (fraction: number, message?: string) => void {
-  let last = -1;
-  return (fraction, message) => {
-    const pct = Math.floor(fraction * 100);
-    if (pct >= last + 10 || fraction >= 1) {
-      last = pct;
-      err(`  ${String(pct).padStart(3)}%${message ? ` ${message}` : ''}`);
-    }
-  };
-}
 
 export default command;

@@ -6,7 +6,13 @@ import {
 } from '../../engine/jobs/transform.ts';
 import { axisStop } from '../../refine/transform/models.ts';
 import { NxrError } from '../../shared/errors.ts';
-import { numberListOption, numberOption, parseCommandArgs, type Command } from '../command.ts';
+import {
+  numberListOption,
+  numberOption,
+  parseCommandArgs,
+  type Command,
+  progressPrinter,
+} from '../command.ts';
 
 const usage = `usage: nxr transform FILE --entry fN [options]
 
@@ -119,7 +125,6 @@ const command: Command = {
     const last = numberOption('last', values.last);
     const workers = numberOption('workers', values.workers);
     const grid = { h: axis('qh', values.qh), k: axis('qk', values.qk), l: axis('ql', values.ql) };
-    let lastPct = -10;
     const r = await transformData(
       {
         file: positionals[0]!,
@@ -141,15 +146,7 @@ const command: Command = {
           if (level === 'warn') io.err(`warning: ${m}`);
           else if (!values.json) io.err(m);
         },
-        onProgress: values.json
-          ? undefined
-          : (fraction, message) => {
-              const pct = Math.floor(fraction * 100);
-              if (pct >= lastPct + 10) {
-                lastPct = pct;
-                io.err(`  ${String(pct).padStart(3)}%${message ? ` ${message}` : ''}`);
-              }
-            },
+        onProgress: progressPrinter(io, !values.json),
       },
     );
     if (values.json) io.out(JSON.stringify(r, null, 2));
