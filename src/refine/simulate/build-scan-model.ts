@@ -1,10 +1,10 @@
 import type { Geometry, Mat3, UnitCell, Vec3 } from '../geometry/models.ts';
 import { computeGoniometerMatrix } from '../geometry/goniometer.ts';
-import { computePolarAngle } from '../geometry/angles.ts';
+import { computeTwoThetaMax } from '../geometry/two-theta-max.ts';
 import { createPixelMapper } from '../geometry/create-pixel-mapper.ts';
 import { predictReflection } from '../geometry/predict-reflection.ts';
 import { computeBMatrix } from '../lattice/b-matrix.ts';
-import { multiplyMat3 } from '../linalg/mat3.ts';
+import { multiplyMat3, multiplyMat3Vec3 } from '../linalg/mat3.ts';
 import { computeModuleGapMask, fitsModuleLayout } from '../detector/module-gaps.ts';
 import { frameFraction, reflectionFrameSpan } from './deposit-peaks.ts';
 import { gaussianFraction } from './erf.ts';
@@ -42,17 +42,9 @@ function randomRotation(random: Random): Mat3 {
   ];
 }
 
-function applyMat3(m: Mat3, v: Vec3): Vec3 {
-  return [
-    m[0][0] * v[0] + m[0][1] * v[1] + m[0][2] * v[2],
-    m[1][0] * v[0] + m[1][1] * v[1] + m[1][2] * v[2],
-    m[2][0] * v[0] + m[2][1] * v[1] + m[2][2] * v[2],
-  ];
-}
-
 /** Ewald excitation f(φ) = |G(φ)·q + k_i| − 1/λ (Å⁻¹). */
 function excitation(g: Geometry, q: Vec3, phiDeg: number): number {
-  const r = applyMat3(computeGoniometerMatrix(g, phiDeg), q);
+  const r = multiplyMat3Vec3(computeGoniometerMatrix(g, phiDeg), q);
   return Math.hypot(r[0] + 1 / g.wavelength, r[1], r[2]) - 1 / g.wavelength;
 }
 
@@ -78,18 +70,8 @@ function entryGeometry(preset: SimulationPreset, index: number): Geometry {
 }
 
 function maxQ(g: Geometry): number {
-  const [ny, nx] = g.shape;
-  let maxTwoTheta = 0;
-  for (const [x, y] of [
-    [0, 0],
-    [nx, 0],
-    [0, ny],
-    [nx, ny],
-  ] as const) {
-    maxTwoTheta = Math.max(maxTwoTheta, computePolarAngle(g, x, y));
-  }
   // 0.5° margin for the tilts.
-  return (2 * Math.sin((((maxTwoTheta + 0.5) / 2) * Math.PI) / 180)) / g.wavelength;
+  return (2 * Math.sin((((computeTwoThetaMax(g) + 0.5) / 2) * Math.PI) / 180)) / g.wavelength;
 }
 
 function makeDefects(preset: SimulationPreset, random: Random): DetectorDefects {
@@ -160,7 +142,7 @@ function makeReflections(
       for (let l = -lmax; l <= lmax; l++) {
         if (h === 0 && k === 0 && l === 0) continue;
         if (isAbsent([h, k, l])) continue;
-        const q = applyMat3(crystal.UB, [h, k, l]);
+        const q = multiplyMat3Vec3(crystal.UB, [h, k, l]);
         const qlen = Math.hypot(...q);
         if (qlen > qmax) continue;
         // Structure factor: Wilson (exponential) |F|², the same for both crossings and every entry.
