@@ -11,6 +11,7 @@ import { gaussianFraction } from './erf.ts';
 import type { DetectorDefects, EntryModel, ScanModel, SimulatedReflection } from './models.ts';
 import type { SimulationPreset } from './presets.ts';
 import { createRandom, type Random } from './random.ts';
+import { randomRotation } from './random-rotation.ts';
 
 export interface ScanModelOptions {
   preset: SimulationPreset;
@@ -29,18 +30,6 @@ export interface ScanModelOptions {
 
 /** Widest profile kept, in frames: reflections crossing the Ewald sphere more slowly sit in the blind region. */
 const MAX_SIGMA_FRAMES = 25;
-
-function randomRotation(random: Random): Mat3 {
-  let q = [random.normal(), random.normal(), random.normal(), random.normal()];
-  const n = Math.hypot(...q);
-  q = q.map((v) => v / n);
-  const [w, x, y, z] = q as [number, number, number, number];
-  return [
-    [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-    [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-    [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-  ];
-}
 
 /** Ewald excitation f(φ) = |G(φ)·q + k_i| − 1/λ (Å⁻¹). */
 function excitation(g: Geometry, q: Vec3, phiDeg: number): number {

@@ -11,9 +11,10 @@ import { predictReflection } from '../../../src/refine/geometry/predict-reflecti
 import { computeBMatrix } from '../../../src/refine/lattice/b-matrix.ts';
 import { multiplyMat3, multiplyMat3Vec3 } from '../../../src/refine/linalg/mat3.ts';
 import { PRESETS, type PresetName } from '../../../src/refine/simulate/presets.ts';
-import { createRandom, type Random } from '../../../src/refine/simulate/random.ts';
+import { createRandom } from '../../../src/refine/simulate/random.ts';
 import { isSystematicallyAbsent } from '../../../src/refine/symmetry/is-systematically-absent.ts';
 import type { SpaceGroup } from '../../../src/refine/symmetry/models.ts';
+import { randomRotation } from '../../../src/refine/simulate/random-rotation.ts';
 
 export type PeakKind = 'bragg' | 'hot' | 'ring' | 'grain' | 'random';
 
@@ -52,17 +53,7 @@ export interface SyntheticScan {
   peaks: SyntheticPeak[];
 }
 
-export function randomRotation(random: Random): Mat3 {
-  let q = [random.normal(), random.normal(), random.normal(), random.normal()];
-  const n = Math.hypot(...q);
-  q = q.map((v) => v / n);
-  const [w, x, y, z] = q as [number, number, number, number];
-  return [
-    [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-    [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-    [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-  ];
-}
+export { randomRotation };
 
 export function presetGeometry(preset: PresetName, overrides: Partial<Geometry> = {}): Geometry {
   const p = PRESETS[preset];
