@@ -10,6 +10,10 @@
  *
  * Jobs run with their own AbortController; progress is sent only when the integer percent changes
  * and every job logs "'kind' started", "'kind' complete (N seconds)" or "'kind' failed: …".
+ *
+ * Open files are watched (src/engine/io/file-watch.ts): when someone else rewrites one, the engine
+ * reopens it and sends 'file:changed'; a file our own job rewrote is reopened at the job's end
+ * instead (JobEnd.fileChanged), never reported twice.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -26,6 +30,7 @@ import {
   type EngineChannel,
   type EntityInfo,
   type EntryGeometry,
+  type FileChangedEvent,
   type FileInfo,
   type FrameData,
   type InvokeHandlers,
@@ -33,10 +38,14 @@ import {
 } from '../shared/ipc.ts';
 import { isJobKind, type JobEnd, type JobKind, type JobRequest, type JobResultMap } from '../shared/jobs.ts';
 import { postEvent, serveHandlers, type RpcPort, type ServeOptions } from '../shared/rpc.ts';
+import { fileSignature, watchFileChanges, type FileSignature, type FileWatch } from './io/file-watch.ts';
 import { openNexusFile } from './io/nexus-file.ts';
+import { readSlab } from './io/read-slab.ts';
 import { readEntryGeometry, readOrientationMatrix } from './jobs/read-entry-geometry.ts';
 import { readSampleLattice } from './jobs/read-sample-lattice.ts';
 import { checkRefineRequest, refineJobBodies, type RefineJobContext } from './refine-jobs.ts';
+import { checkExperimentRequest, experimentJobBodies } from './experiment-jobs.ts';
+import { isExperimentJobKind } from '../shared/experiment-jobs.ts';
 import { FramePool } from './pool/frame-pool.ts';
 import { toFrameArray } from './pool/frame-source.ts';
 import { mergeFrameStats } from './pool/kernels/frame-stats.ts';
@@ -51,6 +60,10 @@ export interface EngineOptions {
   io?: EngineIo;
   /** Worker threads for frame-parallel jobs. @default min(2, cores) */
   poolSize?: number;
+  /** How often open files are checked for changes by others, ms; 0 = not watched. @default 2000 */
+  watchIntervalMs?: number;
+  /** A change counts once the file has been still this long, ms. @default 250 */
+  watchSettleMs?: number;
 }
 
 /** Small datasets whose value the attributes panel shows. */
@@ -63,9 +76,13 @@ type Listener<C extends EngineEvent> = (payload: NxrEventMap[C]) => void;
 
 interface OpenFile {
   fileId: string;
+  /** The path as the client gave it (FileInfo.path). */
+  path: string;
   /** Absolute path on disk (what pool workers open). */
   fsPath: string;
   reader: NexusReader;
+  /** Polls the file for changes made by others (absent for in-memory readers, or when disabled). */
+  watch?: FileWatch;
 }
 
 interface RunningJob {
@@ -164,13 +181,88 @@ export function createEngine(options: EngineOptions = {}) {
       const old = f.reader;
       f.reader = fresh;
       old.close();
+      // our own rewrite: the watcher takes this version as known (no 'file:changed' for it)
+      await f.watch?.rebase();
     }
+  };
+
+  const fileInfo = (f: OpenFile): FileInfo => {
+    let sizeBytes = 0;
+    try {
+      sizeBytes = statSync(f.fsPath).size;
+    } catch {
+      // in-memory readers have no file on disk (or the file is gone)
+    }
+    return {
+      fileId: f.fileId,
+      path: f.path,
+      name: basename(f.fsPath),
+      sizeBytes,
+      root: f.reader.entity('/', { attrs: false }),
+    };
+  };
+
+  /**
+   * The watcher saw `f` change on disk (someone else wrote it): reopen it and tell the clients.
+   * While a job runs this waits (returns false: asked again at the next poll), since the job may be
+   * writing the file and reopens it itself when it ends.
+   */
+  const onDiskChange = async (f: OpenFile, now: FileSignature): Promise<boolean> => {
+    if (jobs.size > 0) return false;
+    if (files.get(f.fileId) !== f) return true;
+    const event = (e: Omit<FileChangedEvent, 'fileId' | 'time'>): void =>
+      emit('file:changed', { fileId: f.fileId, time: Date.now(), ...e });
+    if (now.missing) {
+      event({
+        status: 'missing',
+        error: {
+          code: 'FILE_NOT_FOUND',
+          message: 'the file was deleted or moved away (the tree shows it as it was)',
+          file: f.path,
+        },
+      });
+      return true;
+    }
+    try {
+      const fresh = await io.openNexusFile(f.fsPath);
+      if (files.get(f.fileId) !== f) {
+        fresh.close();
+        return true;
+      }
+      const old = f.reader;
+      f.reader = fresh;
+      old.close();
+      event({ status: 'reloaded' });
+    } catch (e) {
+      const error = toErrorInfo(e);
+      event({
+        status: 'unreadable',
+        error: {
+          ...error,
+          file: f.path,
+          message: `changed on disk and cannot be read now: ${error.message}`,
+        },
+      });
+    }
+    return true;
+  };
+
+  const startWatch = (f: OpenFile, initial: FileSignature): void => {
+    const intervalMs = options.watchIntervalMs ?? 2000;
+    if (intervalMs <= 0 || initial.missing) return;
+    f.watch = watchFileChanges(
+      f.fsPath,
+      (now) => onDiskChange(f, now),
+      { intervalMs, ...(options.watchSettleMs !== undefined ? { settleMs: options.watchSettleMs } : {}) },
+      initial,
+    );
   };
 
   const jobBodies: {
     [K in JobKind]: (req: Extract<JobRequest, { kind: K }>, ctx: JobContext) => Promise<JobResultMap[K]>;
   } = {
     ...refineJobBodies,
+    ...experimentJobBodies,
     'frame-stats': async (req, ctx) => {
       const f = fileOf(req.fileId);
       const count = stackFrames(f, req.path);
@@ -256,18 +348,15 @@ export function createEngine(options: EngineOptions = {}) {
   const api = {
     'file:open': async (path: string): Promise<FileInfo> => {
       const fsPath = resolve(path);
+      // the version on disk before it is opened: a write meanwhile is then seen as a change
+      const signature = await fileSignature(fsPath);
       const reader = await io.openNexusFile(fsPath);
       try {
-        const root = reader.entity('/', { attrs: false });
-        const fileId = `f${nextFile++}`;
-        files.set(fileId, { fileId, fsPath, reader });
-        let sizeBytes = 0;
-        try {
-          sizeBytes = statSync(fsPath).size;
-        } catch {
-          // in-memory readers have no file on disk
-        }
-        return { fileId, path, name: basename(fsPath), sizeBytes, root };
+        const f: OpenFile = { fileId: `f${nextFile++}`, path, fsPath, reader };
+        const info = fileInfo(f);
+        files.set(f.fileId, f);
+        startWatch(f, signature);
+        return info;
       } catch (e) {
         reader.close();
         throw e;
@@ -278,9 +367,21 @@ export function createEngine(options: EngineOptions = {}) {
       const f = files.get(fileId);
       if (f) {
         files.delete(fileId);
+        f.watch?.close();
         f.reader.close();
       }
       return null;
+    },
+
+    'file:reload': async (fileId: string): Promise<FileInfo> => {
+      const f = fileOf(fileId);
+      // a missing or broken file throws here (FILE_NOT_FOUND, TRUNCATED, …); the old version stays open
+      const fresh = await io.openNexusFile(f.fsPath);
+      const old = f.reader;
+      f.reader = fresh;
+      old.close();
+      await f.watch?.rebase();
+      return fileInfo(f);
     },
 
     'tree:children': async (fileId: string, path: string): Promise<NxNode[]> => {
@@ -352,6 +453,7 @@ export function createEngine(options: EngineOptions = {}) {
         };
         return out;
       }
+      if (query.kind === 'slab') return readSlab(f.reader, query.path, query.axis, query.start, query.count);
       const entry = query.entry.replace(/^\/+/, '');
       const geometry = await readEntryGeometry(f.reader, entry);
       const out: EntryGeometry = { entry, geometry };
@@ -370,14 +472,22 @@ export function createEngine(options: EngineOptions = {}) {
       if (!isJobKind(request.kind)) {
         throw new NxrError({ code: 'BAD_PARAMETER', message: `unknown job kind '${String(request.kind)}'` });
       }
-      if (typeof request.fileId !== 'string') {
-        throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId` });
+      if (isExperimentJobKind(request.kind)) {
+        // Directory jobs name folders; file jobs (Calibrate Powder, Create Mask) an open file too.
+        const r = request as Extract<JobRequest, { kind: typeof request.kind }>;
+        checkExperimentRequest(r);
+        const fileId = (r as { fileId?: unknown }).fileId;
+        if (fileId !== undefined) fileOf(String(fileId));
+      } else {
+        if (typeof request.fileId !== 'string') {
+          throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId` });
+        }
+        if (request.kind === 'frame-stats' && typeof request.path !== 'string') {
+          throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId and a path` });
+        }
+        if (request.kind !== 'frame-stats') checkRefineRequest(request);
+        fileOf(request.fileId);
       }
-      if (request.kind === 'frame-stats' && typeof request.path !== 'string') {
-        throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId and a path` });
-      }
-      if (request.kind !== 'frame-stats') checkRefineRequest(request);
-      fileOf(request.fileId);
       const jobId = `j${nextJob++}`;
       const controller = new AbortController();
       jobs.set(jobId, { kind: request.kind, controller });
@@ -394,7 +504,7 @@ export function createEngine(options: EngineOptions = {}) {
 
   return {
     api,
-    /** Subscribe to job events; returns the unsubscribe function. */
+    /** Subscribe to job and file events; returns the unsubscribe function. */
     on<C extends EngineEvent>(channel: C, listener: Listener<C>): () => void {
       let set = listeners.get(channel);
       if (!set) listeners.set(channel, (set = new Set()));
@@ -406,7 +516,10 @@ export function createEngine(options: EngineOptions = {}) {
     /** Cancels running jobs, closes every file and the worker pool. */
     async close(): Promise<void> {
       for (const j of jobs.values()) j.controller.abort();
-      for (const f of files.values()) f.reader.close();
+      for (const f of files.values()) {
+        f.watch?.close();
+        f.reader.close();
+      }
       files.clear();
       await pool?.close();
       pool = null;
@@ -423,10 +536,19 @@ type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const apiMatchesContract: Exact<EngineApi, InvokeHandlers<EngineChannel>> = true;
 void apiMatchesContract;
 
-/** Forwards the engine's job events to a port; returns the function that stops forwarding. */
-export function forwardEngineEvents(engine: Engine, port: RpcPort): () => void {
+/**
+ * Forwards the engine's events to a port; returns the function that stops forwarding. `accept`
+ * may hold some back (the browser-mode server sends a page only its own files' changes).
+ */
+export function forwardEngineEvents(
+  engine: Engine,
+  port: RpcPort,
+  accept: (channel: EngineEvent, payload: NxrEventMap[EngineEvent]) => boolean = () => true,
+): () => void {
   const offs = engineEventChannels.map((channel) =>
-    engine.on(channel, (payload: NxrEventMap[typeof channel]) => postEvent(port, channel, payload)),
+    engine.on(channel, (payload: NxrEventMap[typeof channel]) => {
+      if (accept(channel, payload)) postEvent(port, channel, payload);
+    }),
   );
   return () => {
     for (const off of offs) off();

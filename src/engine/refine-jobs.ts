@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 
 import { NxrError } from '../shared/errors.ts';
+import type { ExperimentJobRequest } from '../shared/experiment-jobs.ts';
 import type { JobRequest, JobResultMap, ReductionValues } from '../shared/jobs.ts';
 import { calculateAngles } from './jobs/calculate-angles.ts';
 import { chooseParameters } from './jobs/choose-parameters.ts';
@@ -14,6 +15,7 @@ import { copyParameters } from './jobs/copy-parameters.ts';
 import { defineLattice } from './jobs/define-lattice.ts';
 import { findMaximum } from './jobs/find-maximum.ts';
 import { findPeaks } from './jobs/find-peaks.ts';
+import { makeParent } from './jobs/parent.ts';
 import type { JobContext as JobFunctionContext } from './jobs/job-context.ts';
 import { prepareMask } from './jobs/prepare-mask.ts';
 import { REDUCE_STEPS, reduce, type ReduceStep } from './jobs/reduce.ts';
@@ -22,6 +24,7 @@ import { refineLatticeJob } from './jobs/refine-lattice.ts';
 import { readTransformInputs, resolveTransformGrid, transformData } from './jobs/transform.ts';
 import { REFINABLE_NAMES, type RefinableName } from '../refine/fit/models.ts';
 import type { FramePool } from './pool/frame-pool.ts';
+import { checkRequestFields, type FieldKind } from './request-fields.ts';
 
 /** What the engine gives a Refine job body. */
 export interface RefineJobContext {
@@ -36,7 +39,7 @@ export interface RefineJobContext {
   fileChanged: (fsPath: string) => void;
 }
 
-type RefineRequest = Exclude<JobRequest, { kind: 'frame-stats' }>;
+type RefineRequest = Exclude<JobRequest, { kind: 'frame-stats' } | ExperimentJobRequest>;
 type RefineKind = RefineRequest['kind'];
 
 const jobContext = (ctx: RefineJobContext): JobFunctionContext => ({
@@ -85,6 +88,18 @@ export const refineJobBodies: {
             },
           }
         : {}),
+    };
+  },
+
+  'set-parent': async (req, ctx) => {
+    const file = ctx.filePath(req.fileId);
+    const r = await makeParent({ file }, jobContext(ctx));
+    // the record /entry/nxcopy was written into the file (the link is beside it)
+    ctx.fileChanged(file);
+    return {
+      file: basename(r.file),
+      link: basename(r.link),
+      ...(r.previous !== undefined ? { previous: basename(r.previous) } : {}),
     };
   },
 
@@ -297,6 +312,7 @@ export const refineJobBodies: {
         ...(req.polarMax !== undefined ? { polarMax: req.polarMax } : {}),
         ...(req.hklTolerance !== undefined ? { hklTolerance: req.hklTolerance } : {}),
         ...(req.index !== undefined ? { index: req.index } : {}),
+        ...(req.manual !== undefined ? { manual: req.manual } : {}),
         ...(req.dryRun === true ? { dryRun: true } : {}),
       },
       jobContext(ctx),
@@ -332,6 +348,9 @@ export const refineJobBodies: {
       },
       report: r.refinement.report,
       orientationMatrix: r.orientationMatrix,
+      peakTable: r.peakTable,
+      ...(r.manual ? { manual: r.manual } : {}),
+      ...(r.storedReflections ? { storedReflections: r.storedReflections } : {}),
       written: r.written,
       seconds: r.seconds,
     };
@@ -440,12 +459,11 @@ export const refineJobBodies: {
   },
 };
 
-type FieldKind = 'string' | 'number' | 'boolean' | 'object' | 'array';
-
 /** Field types of each request (untrusted input: checked before the job starts). */
 const REQUEST_FIELDS: { [K in RefineKind]: Record<string, FieldKind> } = {
   'choose-parameters': { values: 'object', write: 'boolean', setParent: 'boolean' },
   'copy-parameters': { overwrite: 'boolean' },
+  'set-parent': {},
   'find-maximum': {
     entry: 'string',
     first: 'number',
@@ -480,6 +498,7 @@ const REQUEST_FIELDS: { [K in RefineKind]: Record<string, FieldKind> } = {
     polarMax: 'number',
     hklTolerance: 'number',
     index: 'string',
+    manual: 'object',
     dryRun: 'boolean',
   },
   transform: {
@@ -505,31 +524,10 @@ const REQUIRED: Partial<Record<RefineKind, string[]>> = {
 
 /** Throws BAD_PARAMETER for a request with unknown, missing or mistyped fields. */
 export function checkRefineRequest(req: RefineRequest): void {
-  const fields = REQUEST_FIELDS[req.kind];
   const bad = (message: string): never => {
     throw new NxrError({ code: 'BAD_PARAMETER', message: `${req.kind}: ${message}` });
   };
-  for (const [key, value] of Object.entries(req)) {
-    if (key === 'kind' || key === 'fileId' || value === undefined) continue;
-    const want = fields[key];
-    if (want === undefined) bad(`unknown field '${key}'`);
-    const ok =
-      want === 'number'
-        ? typeof value === 'number' && Number.isFinite(value)
-        : want === 'object'
-          ? typeof value === 'object' && value !== null && !Array.isArray(value)
-          : want === 'array'
-            ? Array.isArray(value) && value.every((v) => typeof v === 'string')
-            : typeof value === want;
-    if (!ok)
-      bad(
-        `'${key}' must be ${want === 'number' ? 'a finite number' : want === 'array' ? 'a list of names' : `a ${want}`}`,
-      );
-  }
-  for (const key of REQUIRED[req.kind] ?? []) {
-    if ((req as unknown as Record<string, unknown>)[key] === undefined) bad(`'${key}' is required`);
-  }
-  if ('entry' in req && !/^[A-Za-z][A-Za-z0-9_]*$/.test(req.entry)) bad(`bad entry name '${req.entry}'`);
+  checkRequestFields(req, { fields: REQUEST_FIELDS[req.kind], required: REQUIRED[req.kind] ?? [] });
   // nested objects: only known keys, of the right type
   const numbers = (obj: object, keys: readonly string[], what: string): void => {
     for (const [k, v] of Object.entries(obj)) {
@@ -561,9 +559,23 @@ export function checkRefineRequest(req: RefineRequest): void {
   if (
     req.kind === 'refine-lattice' &&
     req.index !== undefined &&
-    !['auto', 'file', 'parent', 'known-cell', 'fft'].includes(req.index)
+    !['auto', 'file', 'parent', 'known-cell', 'fft', 'manual'].includes(req.index)
   )
-    bad(`index must be auto, file, parent, known-cell or fft`);
+    bad(`index must be auto, file, parent, known-cell, fft or manual`);
+  if (req.kind === 'refine-lattice' && req.manual) {
+    const m = req.manual as unknown as Record<string, unknown>;
+    for (const k of Object.keys(m))
+      if (!['primary', 'secondary', 'hkl1', 'hkl2'].includes(k))
+        bad(`unknown manual orientation field '${k}'`);
+    for (const k of ['primary', 'secondary'])
+      if (!Number.isInteger(m[k]) || (m[k] as number) < 0)
+        bad(`manual '${k}' must be a peak index (0, 1, …)`);
+    for (const k of ['hkl1', 'hkl2']) {
+      const h = m[k];
+      if (!Array.isArray(h) || h.length !== 3 || !h.every((v) => Number.isInteger(v)))
+        bad(`manual '${k}' must be three integers [h, k, l]`);
+    }
+  }
   if (req.kind === 'transform' && req.grid) {
     for (const [k, v] of Object.entries(req.grid)) {
       if (!['h', 'k', 'l'].includes(k)) bad(`unknown grid axis '${k}'`);

@@ -84,6 +84,7 @@ function rebuildMenu(): void {
       },
       closeFile: () => send('menu:command', { command: 'close-file' }),
       openRefineDialog: (dialog) => send('menu:command', { command: 'refine', dialog }),
+      openExperimentDialog: (dialog) => send('menu:command', { command: 'experiment', dialog }),
     },
   );
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -125,6 +126,16 @@ const handlers: InvokeHandlers = {
     ...(initialFile !== undefined ? { initialFile } : {}),
   }),
   'dialog:open-file': async () => showOpenDialog(),
+  'dialog:choose-directory': async (title) => {
+    const options: Electron.OpenDialogOptions = { title, properties: ['openDirectory', 'createDirectory'] };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  },
+  'dialog:choose-file': async (title) => {
+    const options: Electron.OpenDialogOptions = { title, properties: ['openFile'] };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  },
   'fs:list': async () => {
     throw new NxrError({ code: 'BAD_PARAMETER', message: 'use File ▸ Open… in the desktop app' });
   },
@@ -142,6 +153,7 @@ const handlers: InvokeHandlers = {
     win?.setTitle('NXRefine');
     return r;
   },
+  'file:reload': (fileId) => engine.invoke('file:reload', fileId),
   'tree:children': (fileId, path) => engine.invoke('tree:children', fileId, path),
   'tree:entity': (fileId, path) => engine.invoke('tree:entity', fileId, path),
   'data:frame': (fileId, path, index) => engine.invoke('data:frame', fileId, path, index),

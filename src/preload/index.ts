@@ -35,9 +35,13 @@ function subscribe<C extends EventChannel>(
 const api = {
   appInfo: () => invoke('app:info'),
   openFileDialog: () => invoke('dialog:open-file'),
-  listDirectory: (dir: string) => invoke('fs:list', dir),
+  chooseDirectory: (title: string) => invoke('dialog:choose-directory', title),
+  chooseFile: (title: string) => invoke('dialog:choose-file', title),
+  listDirectory: (dir: string, show?: 'hdf5' | 'all') =>
+    show === undefined ? invoke('fs:list', dir) : invoke('fs:list', dir, show),
   openFile: (path: string) => invoke('file:open', path),
   closeFile: (fileId: string) => invoke('file:close', fileId),
+  reloadFile: (fileId: string) => invoke('file:reload', fileId),
   listChildren: (fileId: string, path: string) => invoke('tree:children', fileId, path),
   getEntity: (fileId: string, path: string) => invoke('tree:entity', fileId, path),
   readFrame: (fileId: string, path: string, index: number) => invoke('data:frame', fileId, path, index),
@@ -48,6 +52,7 @@ const api = {
   onJobLog: (listener: (p: NxrEventMap['job:log']) => void) => subscribe('job:log', listener),
   onJobEnd: (listener: (p: NxrEventMap['job:end']) => void) => subscribe('job:end', listener),
   onMenuCommand: (listener: (p: NxrEventMap['menu:command']) => void) => subscribe('menu:command', listener),
+  onFileChanged: (listener: (p: NxrEventMap['file:changed']) => void) => subscribe('file:changed', listener),
 };
 
 /** The type of `window.nxr`. */

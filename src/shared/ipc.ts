@@ -14,6 +14,7 @@
 import type { NxNode, NxValue } from '../nexus/model/types.ts';
 import type { Geometry, Mat3 } from '../refine/geometry/models.ts';
 import type { NxrErrorInfo } from './errors.ts';
+import type { ExperimentDialogId } from './experiment-jobs.ts';
 import type { CellValues, JobEnd, JobLog, JobProgress, JobRequest, RefineDialogId } from './jobs.ts';
 
 /** The typed arrays a frame can arrive in (BigInt arrays are converted to Float64Array). */
@@ -88,14 +89,41 @@ export type MenuCommand =
   | { command: 'open-file'; path: string }
   | { command: 'close-file' }
   /** Refine ▸ <item>: open that dialog. */
-  | { command: 'refine'; dialog: RefineDialogId };
+  | { command: 'refine'; dialog: RefineDialogId }
+  /** Experiment ▸ <item>: open that dialog. */
+  | { command: 'experiment'; dialog: ExperimentDialogId };
+
+/**
+ * An open file changed on disk, not through one of our own jobs (those end with
+ * `JobEnd.fileChanged`): someone rewrote it (h5py, `nxr` in a terminal, a beamline writer), deleted
+ * it, or left it unreadable. The engine polls the open files' identity (inode, size, mtime) every
+ * few seconds.
+ */
+export interface FileChangedEvent {
+  fileId: string;
+  /**
+   * 'reloaded': the engine has reopened the new version (the tree reads it from now on);
+   * 'missing': the file is gone; 'unreadable': it is there but cannot be opened (cut short, not
+   * HDF5 any more). In the last two cases the version opened before stays readable.
+   */
+  status: 'reloaded' | 'missing' | 'unreadable';
+  /** Why, for 'missing' and 'unreadable' (names the file). */
+  error?: NxrErrorInfo;
+  /** When the engine noticed, ms since the epoch. */
+  time: number;
+}
 
 /** Reads beyond the lazy tree (data:read), one kind per request. */
 export type DataQuery =
   /** The whole value of a dataset (at most 16 Mi elements), e.g. fN/peaks/x or a pixel mask. */
   | { kind: 'values'; fileId: string; path: string }
   /** The geometry of a detector entry (fN), and its orientation and lattice when defined. */
-  | { kind: 'geometry'; fileId: string; entry: string };
+  | { kind: 'geometry'; fileId: string; entry: string }
+  /**
+   * The sum of planes start…start+count−1 along `axis` of a 3-D dataset (an HKL slice, one or
+   * several planes thick), read without reading the rest (see DatasetSlab).
+   */
+  | { kind: 'slab'; fileId: string; path: string; axis: number; start: number; count: number };
 
 export interface DatasetValues {
   path: string;
@@ -114,9 +142,26 @@ export interface EntryGeometry {
   cell?: CellValues;
 }
 
+/** Answer to a slab query: planes summed along one axis of a 3-D dataset. */
+export interface DatasetSlab {
+  path: string;
+  /** Shape of the whole dataset. */
+  datasetShape: number[];
+  axis: number;
+  start: number;
+  count: number;
+  /** [rows, columns]: the two other dimensions, in order (axis 0 of (L, K, H) → [K, H]). */
+  shape: [number, number];
+  /** numpy-style dtype as stored. */
+  dtype: string;
+  /** Σ of the planes, row-major; NaN where a summed value is NaN. */
+  data: Float64Array;
+}
+
 export interface DataQueryResultMap {
   values: DatasetValues;
   geometry: EntryGeometry;
+  slab: DatasetSlab;
 }
 export type DataQueryResult = DataQueryResultMap[DataQuery['kind']];
 
@@ -125,10 +170,19 @@ export interface NxrInvokeMap {
   'app:info': { args: []; result: AppInfo };
   /** Electron: the native open dialog; resolves null when cancelled. Browser mode: not available. */
   'dialog:open-file': { args: []; result: string | null };
-  /** Browser mode: list a folder inside the served folder. Electron: not available. */
-  'fs:list': { args: [dir: string]; result: DirListing };
+  /** Electron: the native folder dialog (may create a folder); null when cancelled. Browser mode: not available. */
+  'dialog:choose-directory': { args: [title: string]; result: string | null };
+  /** Electron: the native open dialog for any file (images, .poni); null when cancelled. Browser mode: not available. */
+  'dialog:choose-file': { args: [title: string]; result: string | null };
+  /**
+   * Browser mode: list a folder inside the served folder. `show` 'hdf5' (the default) lists
+   * NeXus/HDF5 files, 'all' every file. Electron: not available.
+   */
+  'fs:list': { args: [dir: string, show?: 'hdf5' | 'all']; result: DirListing };
   'file:open': { args: [path: string]; result: FileInfo };
   'file:close': { args: [fileId: string]; result: null };
+  /** Opens the file again from disk (same fileId), e.g. after someone else rewrote it. */
+  'file:reload': { args: [fileId: string]; result: FileInfo };
   /**
    * Lazy tree: the members of one group, one level, NX_class but no other attributes. Links are
    * listed with their target; dangling ones too (kind 'soft-link' / 'external-link').
@@ -137,7 +191,7 @@ export interface NxrInvokeMap {
   'tree:entity': { args: [fileId: string, path: string]; result: EntityInfo };
   /** Frame `index` of a 3-D dataset. */
   'data:frame': { args: [fileId: string, path: string, index: number]; result: FrameData };
-  /** Dataset values and entry geometry (see DataQuery). */
+  /** Dataset values, entry geometry and slabs of 3-D datasets (see DataQuery). */
   'data:read': { args: [query: DataQuery]; result: DataQueryResult };
   'job:start': { args: [request: JobRequest]; result: { jobId: string } };
   'job:cancel': { args: [jobId: string]; result: null };
@@ -154,6 +208,7 @@ export type InvokeHandlers<C extends InvokeChannel = InvokeChannel> = {
 export const engineChannels = [
   'file:open',
   'file:close',
+  'file:reload',
   'tree:children',
   'tree:entity',
   'data:frame',
@@ -170,21 +225,26 @@ export interface NxrEventMap {
   'job:log': JobLog;
   'job:end': JobEnd;
   'menu:command': MenuCommand;
+  'file:changed': FileChangedEvent;
 }
 export type EventChannel = keyof NxrEventMap;
 export const engineEventChannels = [
   'job:progress',
   'job:log',
   'job:end',
+  'file:changed',
 ] as const satisfies readonly EventChannel[];
 
 /** The names `window.nxr` exposes, one per contract entry. */
 export const bridgeInvokeNames = {
   appInfo: 'app:info',
   openFileDialog: 'dialog:open-file',
+  chooseDirectory: 'dialog:choose-directory',
+  chooseFile: 'dialog:choose-file',
   listDirectory: 'fs:list',
   openFile: 'file:open',
   closeFile: 'file:close',
+  reloadFile: 'file:reload',
   listChildren: 'tree:children',
   getEntity: 'tree:entity',
   readFrame: 'data:frame',
@@ -198,6 +258,7 @@ export const bridgeEventNames = {
   onJobLog: 'job:log',
   onJobEnd: 'job:end',
   onMenuCommand: 'menu:command',
+  onFileChanged: 'file:changed',
 } as const satisfies Record<string, EventChannel>;
 
 type InvokeNames = typeof bridgeInvokeNames;
@@ -234,13 +295,16 @@ const everyChannelNamed: [MissingInvokeName, MissingEventName] extends [never, n
 void everyChannelNamed;
 
 /** Runtime argument kinds per channel, checked by the hosts before anything runs (untrusted input). */
-type ArgKind = 'string' | 'index' | 'job-request' | 'data-query';
+type ArgKind = 'string' | 'index' | 'job-request' | 'data-query' | 'list-filter?';
 export const channelArgKinds: { [C in InvokeChannel]: readonly ArgKind[] } = {
   'app:info': [],
   'dialog:open-file': [],
-  'fs:list': ['string'],
+  'dialog:choose-directory': ['string'],
+  'dialog:choose-file': ['string'],
+  'fs:list': ['string', 'list-filter?'],
   'file:open': ['string'],
   'file:close': ['string'],
+  'file:reload': ['string'],
   'tree:children': ['string', 'string'],
   'tree:entity': ['string', 'string'],
   'data:frame': ['string', 'string', 'index'],
@@ -263,10 +327,19 @@ export function isEngineChannel(c: InvokeChannel): c is EngineChannel {
  */
 export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]): string | null {
   const kinds = channelArgKinds[channel];
-  if (args.length !== kinds.length) return `${channel} takes ${kinds.length} argument(s), got ${args.length}`;
-  for (let i = 0; i < kinds.length; i++) {
+  const required = kinds.filter((k) => !k.endsWith('?')).length;
+  if (args.length < required || args.length > kinds.length) {
+    const n = required === kinds.length ? `${required}` : `${required} to ${kinds.length}`;
+    return `${channel} takes ${n} argument(s), got ${args.length}`;
+  }
+  for (let i = 0; i < args.length; i++) {
     const a = args[i];
     switch (kinds[i]) {
+      case 'list-filter?':
+        if (a !== undefined && a !== 'hdf5' && a !== 'all') {
+          return `${channel}: argument ${i + 1} must be 'hdf5' or 'all'`;
+        }
+        break;
       case 'string':
         if (typeof a !== 'string' || a.length > 4096) return `${channel}: argument ${i + 1} must be a string`;
         break;
@@ -281,14 +354,27 @@ export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]
         }
         break;
       case 'data-query': {
-        const q = a as { kind?: unknown; fileId?: unknown; path?: unknown; entry?: unknown } | null;
+        const q = a as {
+          kind?: unknown;
+          fileId?: unknown;
+          path?: unknown;
+          entry?: unknown;
+          axis?: unknown;
+          start?: unknown;
+          count?: unknown;
+        } | null;
         const str = (v: unknown): boolean => typeof v === 'string' && v.length <= 4096;
+        const index = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
         const ok =
           typeof q === 'object' &&
           q !== null &&
           str(q.fileId) &&
-          ((q.kind === 'values' && str(q.path)) || (q.kind === 'geometry' && str(q.entry)));
-        if (!ok) return `${channel}: argument ${i + 1} must be a values or geometry query with a fileId`;
+          ((q.kind === 'values' && str(q.path)) ||
+            (q.kind === 'geometry' && str(q.entry)) ||
+            (q.kind === 'slab' && str(q.path) && index(q.axis) && index(q.start) && index(q.count)));
+        if (!ok) {
+          return `${channel}: argument ${i + 1} must be a values, geometry or slab query with a fileId (slab: path, axis, start, count as non-negative integers)`;
+        }
         break;
       }
     }

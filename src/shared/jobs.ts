@@ -5,6 +5,12 @@
  * "failed" lines like NXReduce.record_start / record_end / record_fail.
  */
 import type { NxrErrorInfo } from './errors.ts';
+import {
+  experimentJobKinds,
+  type ExperimentDialogId,
+  type ExperimentJobRequest,
+  type ExperimentJobResultMap,
+} from './experiment-jobs.ts';
 
 /** Per-frame statistics of a 3-D stack (the summed-frames curve of Find Maximum). */
 export interface FrameStatsRequest {
@@ -100,6 +106,23 @@ export interface ChooseParametersSummary {
   written: boolean;
   /** With setParent: the parent link and what it pointed to before (base names). */
   parent?: { link: string; previous?: string };
+}
+
+/**
+ * Set as Parent (the tree's context menu; `nxr parent FILE`): make this scan file the parent of its
+ * <sample>/<label>/ directory — the `<sample>_parent.nxs` link and the /entry/nxcopy record.
+ */
+export interface SetParentRequest {
+  kind: 'set-parent';
+  fileId: string;
+}
+export interface SetParentSummary {
+  /** The new parent's file name. */
+  file: string;
+  /** The link's file name, e.g. sim_parent.nxs. */
+  link: string;
+  /** The file name the link pointed to before, if any. */
+  previous?: string;
 }
 
 /** Copy Parameters: copy the parent's geometry, lattice and parameters into this scan file. */
@@ -265,7 +288,57 @@ export interface PrepareMaskSummary {
 }
 
 /** How Refine Lattice gets its starting orientation (see the job). */
-export type OrientationSource = 'auto' | 'file' | 'parent' | 'known-cell' | 'fft';
+export type OrientationSource = 'auto' | 'file' | 'parent' | 'known-cell' | 'fft' | 'manual';
+
+/** Orient Manually (NXRefine's Primary / Secondary): two peaks of fN/peaks and their hkls. */
+export interface ManualOrientation {
+  /** Peak indices (rows of fN/peaks, from 0). */
+  primary: number;
+  secondary: number;
+  hkl1: [number, number, number];
+  hkl2: [number, number, number];
+}
+
+/**
+ * Refine Lattice's peak list (NXRefine's List table), one element per row of fN/peaks, from the
+ * final (refined, or only oriented) model.
+ */
+export interface RefinePeakTable {
+  /** Centroid: column, row (px) and frame. */
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  /** NaN when the file has no intensities. */
+  intensity: Float64Array;
+  /** Polar (2θ) and azimuthal angles, degrees. */
+  polar: Float64Array;
+  azimuthal: Float64Array;
+  /** Fractional hkl. */
+  h: Float64Array;
+  k: Float64Array;
+  l: Float64Array;
+  /** NXRefine's diff |B·(hkl − rint(hkl))|, Å⁻¹ (1/d units): after, and before the fit (starting orientation, file geometry). */
+  diff: Float64Array;
+  diffStart: Float64Array;
+  /** |(dx, dy)| predicted − observed after the fit, px (NaN when not indexed). */
+  pixelResidual: Float64Array;
+  /** 0 used in the fit, 1 polar angle > max, 2 diff > tolerance, 3 (000) or systematically absent, 4 outlier. */
+  status: Int8Array;
+  /** Q_sample with the file's geometry, Å⁻¹ (1/d units): Orient Manually's angles and rings. */
+  qx: Float64Array;
+  qy: Float64Array;
+  qz: Float64Array;
+}
+
+/** The angle check of a manual orientation. */
+export interface ManualOrientationCheck extends ManualOrientation {
+  /** Angle between the two peaks' Q, and between the reciprocal-lattice vectors of hkl1, hkl2, degrees. */
+  measuredAngle: number;
+  calculatedAngle: number;
+  /** 2θ of each peak (from |Q|) and of each hkl, degrees. */
+  peakTwoTheta: [number, number];
+  hklTwoTheta: [number, number];
+}
 
 /** Refine Lattice: orient (index) and least-squares refine an entry from its peaks. */
 export interface RefineLatticeRequest {
@@ -279,6 +352,8 @@ export interface RefineLatticeRequest {
   /** HKL Tolerance, Å⁻¹. */
   hklTolerance?: number;
   index?: OrientationSource;
+  /** With index 'manual': the two peaks and their hkls. */
+  manual?: ManualOrientation;
   /** Compute and report only (true), or save the refinement (false). @default false */
   dryRun?: boolean;
 }
@@ -312,6 +387,12 @@ export interface RefineLatticeSummary {
   /** lmfit-style fit report. */
   report: string;
   orientationMatrix: [[number, number, number], [number, number, number], [number, number, number]];
+  /** The peak list with the final model. */
+  peakTable: RefinePeakTable;
+  /** With index 'manual': the angle check. */
+  manual?: ManualOrientationCheck;
+  /** fN/peaks primary_reflection / secondary_reflection as stored (before this run). */
+  storedReflections?: { primary: number; secondary: number };
   /** Paths written (empty for a dry run). */
   written: string[];
   seconds: number;
@@ -389,10 +470,12 @@ export type JobRequest =
   | PrepareMaskRequest
   | RefineLatticeRequest
   | TransformRequest
-  | ReduceRequest;
+  | ReduceRequest
+  | SetParentRequest
+  | ExperimentJobRequest;
 export type JobKind = JobRequest['kind'];
 
-export interface JobResultMap {
+export interface JobResultMap extends ExperimentJobResultMap {
   'frame-stats': FrameStatsResult;
   'choose-parameters': ChooseParametersSummary;
   'copy-parameters': CopyParametersSummary;
@@ -404,6 +487,7 @@ export interface JobResultMap {
   'refine-lattice': RefineLatticeSummary;
   transform: TransformSummary;
   reduce: ReduceSummary;
+  'set-parent': SetParentSummary;
 }
 export type JobResult = JobResultMap[JobKind];
 
@@ -439,6 +523,7 @@ export type JobEnd =
   | { jobId: string; kind: JobKind; ok: false; error: NxrErrorInfo; seconds: number };
 
 export const jobKinds = [
+  ...experimentJobKinds,
   'frame-stats',
   'choose-parameters',
   'copy-parameters',
@@ -450,6 +535,7 @@ export const jobKinds = [
   'refine-lattice',
   'transform',
   'reduce',
+  'set-parent',
 ] as const satisfies readonly JobKind[];
 // Every kind is listed (compile-time check).
 const everyKindListed: Exclude<JobKind, (typeof jobKinds)[number]> extends never ? true : false = true;
@@ -485,3 +571,6 @@ export function availableRefineItems(): Array<{ dialog: RefineDialogId; label: s
 export function isRefineDialogId(d: unknown): d is RefineDialogId {
   return typeof d === 'string' && refineMenuItems.some((i) => i.dialog === d);
 }
+
+/** A dialog of the Refine or the Experiment menu. */
+export type DialogId = RefineDialogId | ExperimentDialogId;

@@ -17,6 +17,7 @@ function recorder(): { calls: string[]; actions: MenuActions } {
       clearRecent: () => calls.push('clear'),
       closeFile: () => calls.push('close'),
       openRefineDialog: (d) => calls.push(`refine:${d}`),
+      openExperimentDialog: (d) => calls.push(`experiment:${d}`),
     },
   };
 }

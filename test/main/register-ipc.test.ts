@@ -27,11 +27,14 @@ function handlers(): InvokeHandlers {
   return {
     'app:info': async () => ({ mode: 'electron', version: '1.2.3' }),
     'dialog:open-file': async () => null,
+    'dialog:choose-directory': async () => null,
+    'dialog:choose-file': async () => null,
     'fs:list': fail,
     'file:open': async (path) => {
       throw new NxrError({ code: 'FILE_NOT_FOUND', message: 'no such file', file: path });
     },
     'file:close': async () => null,
+    'file:reload': fail,
     'tree:children': fail,
     'tree:entity': fail,
     'data:frame': fail,

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 import { NxrError } from '../../shared/errors.ts';
+import { hostPathFields, isExperimentJobKind } from '../../shared/experiment-jobs.ts';
 import type { AppInfo, InvokeHandlers } from '../../shared/ipc.ts';
+import type { JobRequest } from '../../shared/jobs.ts';
 import { serveHandlers } from '../../shared/rpc.ts';
 import { createEngine, forwardEngineEvents, type Engine } from '../index.ts';
 import { ServedFolder } from './served-folder.ts';
@@ -97,6 +99,26 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     ...(options.initialFile !== undefined ? { initialFile: options.initialFile } : {}),
   };
 
+  /**
+   * A job request with its file handle checked (a page may only use the files it opened) and its
+   * host paths (an Experiment job's `directory` and `hostPathFields`) resolved inside the served
+   * folder; they may name folders or files the job is about to create.
+   */
+  function jailRequest(request: JobRequest, own: (fileId: string) => string): JobRequest {
+    const out: Record<string, unknown> = { ...request };
+    const kind: string = request.kind;
+    if ('fileId' in request || !isExperimentJobKind(kind)) out.fileId = own(String(out.fileId));
+    if (isExperimentJobKind(kind)) {
+      const fields = ['directory', ...(hostPathFields[kind] ?? [])];
+      for (const key of fields) {
+        const v = out[key];
+        if (typeof v === 'string') out[key] = folder.resolveForCreate(v);
+        else if (Array.isArray(v)) out[key] = v.map((p) => folder.resolveForCreate(String(p)));
+      }
+    }
+    return out as unknown as JobRequest;
+  }
+
   function onConnection(ws: WebSocket): void {
     const port = wsPort(ws);
     const fileIds = new Set<string>();
@@ -109,7 +131,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const handlers: InvokeHandlers = {
       ...engine.api,
       'app:info': async () => appInfo,
-      'fs:list': async (dir) => folder.list(dir),
+      'fs:list': async (dir, show) => folder.list(dir, show),
+      'dialog:choose-directory': async () => {
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: 'no native folder dialog in browser mode; use fs:list',
+        });
+      },
+      'dialog:choose-file': async () => {
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: 'no native file dialog in browser mode; use fs:list',
+        });
+      },
       'dialog:open-file': async () => {
         throw new NxrError({
           code: 'BAD_PARAMETER',
@@ -126,15 +160,24 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         fileIds.delete(fileId);
         return engine.api['file:close'](fileId);
       },
+      'file:reload': async (fileId) => {
+        const info = await engine.api['file:reload'](own(fileId));
+        return { ...info, path: folder.relativeOf(info.path) };
+      },
       // A page may only touch the files it opened itself.
       'tree:children': async (fileId, path) => engine.api['tree:children'](own(fileId), path),
       'tree:entity': async (fileId, path) => engine.api['tree:entity'](own(fileId), path),
       'data:frame': async (fileId, path, index) => engine.api['data:frame'](own(fileId), path, index),
       'data:read': async (query) => engine.api['data:read']({ ...query, fileId: own(query.fileId) }),
-      'job:start': async (request) => engine.api['job:start']({ ...request, fileId: own(request.fileId) }),
+      'job:start': async (request) => engine.api['job:start'](jailRequest(request, own)),
     };
     const stopServing = serveHandlers(handlers, port, { transfer: false });
-    const stopEvents = forwardEngineEvents(engine, port);
+    // job events go to every page; a file's changes only to the page that opened it
+    const stopEvents = forwardEngineEvents(
+      engine,
+      port,
+      (channel, payload) => channel !== 'file:changed' || fileIds.has((payload as { fileId: string }).fileId),
+    );
     ws.on('close', () => {
       stopServing();
       stopEvents();

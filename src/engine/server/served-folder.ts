@@ -3,7 +3,7 @@
  * can be listed or opened: '..' components, absolute paths, NUL bytes and symbolic links that lead
  * out of the folder are refused with BAD_PARAMETER.
  */
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { NxrError } from '../../shared/errors.ts';
@@ -67,13 +67,38 @@ export class ServedFolder {
     return real;
   }
 
+  /**
+   * The absolute path of `rel`, which need not exist yet (a folder or file a job will create):
+   * its nearest existing ancestor must be a folder inside the served folder. Same refusals as
+   * `resolve`.
+   */
+  resolveForCreate(rel: string): string {
+    if (rel.includes('\0')) throw refuse(rel, 'is not a valid path');
+    if (isAbsolute(rel) || /^[a-zA-Z]:/.test(rel) || rel.startsWith('\\')) {
+      throw refuse(rel, 'must be relative to the served folder');
+    }
+    const parts = rel.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+    if (parts.includes('..')) throw refuse(rel, 'leaves the served folder');
+    for (let n = parts.length; n >= 0; n--) {
+      const head = parts.slice(0, n).join('/');
+      if (!existsSync(join(this.root, ...parts.slice(0, n)))) continue;
+      const base = this.resolve(head);
+      if (n < parts.length && !statSync(base).isDirectory()) throw refuse(rel, 'is below a file');
+      return join(base, ...parts.slice(n));
+    }
+    return join(this.root, ...parts);
+  }
+
   /** '/'-separated path of an absolute path inside the folder. */
   relativeOf(abs: string): string {
     return relative(this.root, abs).split(sep).join('/');
   }
 
-  /** Sub-folders then HDF5/NeXus files of `rel`, each sorted by name; hidden entries skipped. */
-  list(rel: string): DirListing {
+  /**
+   * Sub-folders then files of `rel` (NeXus/HDF5 files only unless `show` is 'all'), each sorted
+   * by name; hidden entries skipped.
+   */
+  list(rel: string, show: 'hdf5' | 'all' = 'hdf5'): DirListing {
     const abs = this.resolve(rel);
     if (!statSync(abs).isDirectory()) throw refuse(rel, 'is not a folder');
     const dir = this.relativeOf(abs);
@@ -92,7 +117,7 @@ export class ServedFolder {
       }
       const path = dir === '' ? d.name : `${dir}/${d.name}`;
       if (st.isDirectory()) dirs.push({ name: d.name, path, kind: 'dir' });
-      else if (st.isFile() && isHdf5Name(d.name))
+      else if (st.isFile() && (show === 'all' || isHdf5Name(d.name)))
         files.push({ name: d.name, path, kind: 'file', sizeBytes: st.size });
     }
     const byName = (a: DirEntry, b: DirEntry): number =>

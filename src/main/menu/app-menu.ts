@@ -1,13 +1,15 @@
 /**
  * The application menu as data. Only what works is listed: the Refine menu shows NXRefine's items
  * in its classic order (Choose Parameters … Transform Data) for the steps whose engine job exists
- * (src/shared/jobs.ts `availableRefineItems`); the others join when their job lands. Accelerators
+ * (src/shared/jobs.ts `availableRefineItems`); the others join when their job lands. The Experiment
+ * menu likewise (src/shared/experiment-jobs.ts `availableExperimentItems`). Accelerators
  * use CmdOrCtrl and keep NeXpy's bindings (Ctrl+O open, Ctrl+W close).
  */
 import { basename } from 'node:path';
 
 import type { MenuItemConstructorOptions } from 'electron';
 
+import { availableExperimentItems, type ExperimentDialogId } from '../../shared/experiment-jobs.ts';
 import { availableRefineItems, type RefineDialogId } from '../../shared/jobs.ts';
 
 export interface MenuState {
@@ -27,6 +29,8 @@ export interface MenuActions {
   closeFile: () => void;
   /** Refine ▸ <item>: the window opens that dialog. */
   openRefineDialog: (dialog: RefineDialogId) => void;
+  /** Experiment ▸ <item>: the window opens that dialog. */
+  openExperimentDialog: (dialog: ExperimentDialogId) => void;
 }
 
 export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -96,7 +100,22 @@ export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuI
       click: () => actions.openRefineDialog(i.dialog),
     })),
   };
+  // Experiment items work on folders (New Experiment …) or on the open file (Calibrate Powder,
+  // Create Mask: their dialogs say so when none is open): always enabled.
+  const experimentItems = availableExperimentItems();
+  const experiment: MenuItemConstructorOptions[] =
+    experimentItems.length === 0
+      ? []
+      : [
+          {
+            label: 'Experiment',
+            submenu: experimentItems.map((i) => ({
+              label: `${i.label}…`,
+              click: () => actions.openExperimentDialog(i.dialog),
+            })),
+          },
+        ];
   const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu' };
   const appMenu: MenuItemConstructorOptions[] = mac ? [{ role: 'appMenu' }] : [];
-  return [...appMenu, file, edit, view, refine, windowMenu];
+  return [...appMenu, file, edit, view, refine, ...experiment, windowMenu];
 }

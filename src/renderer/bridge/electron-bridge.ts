@@ -28,9 +28,12 @@ export function electronBridge(nxr: NxrPreloadApi): NxrBridge {
   return {
     appInfo: wrap('appInfo'),
     openFileDialog: wrap('openFileDialog'),
+    chooseDirectory: wrap('chooseDirectory'),
+    chooseFile: wrap('chooseFile'),
     listDirectory: wrap('listDirectory'),
     openFile: wrap('openFile'),
     closeFile: wrap('closeFile'),
+    reloadFile: wrap('reloadFile'),
     listChildren: wrap('listChildren'),
     getEntity: wrap('getEntity'),
     readFrame: wrap('readFrame'),
@@ -41,5 +44,6 @@ export function electronBridge(nxr: NxrPreloadApi): NxrBridge {
     onJobLog: (l) => nxr.onJobLog(l),
     onJobEnd: (l) => nxr.onJobEnd(l),
     onMenuCommand: (l) => nxr.onMenuCommand(l),
+    onFileChanged: (l) => nxr.onFileChanged(l),
   };
 }

@@ -6,9 +6,13 @@ export function rpcBridge(client: RpcClient): NxrBridge {
   return {
     appInfo: () => client.invoke('app:info'),
     openFileDialog: () => client.invoke('dialog:open-file'),
-    listDirectory: (dir) => client.invoke('fs:list', dir),
+    chooseDirectory: (title) => client.invoke('dialog:choose-directory', title),
+    chooseFile: (title) => client.invoke('dialog:choose-file', title),
+    listDirectory: (dir, show) =>
+      show === undefined ? client.invoke('fs:list', dir) : client.invoke('fs:list', dir, show),
     openFile: (path) => client.invoke('file:open', path),
     closeFile: (fileId) => client.invoke('file:close', fileId),
+    reloadFile: (fileId) => client.invoke('file:reload', fileId),
     listChildren: (fileId, path) => client.invoke('tree:children', fileId, path),
     getEntity: (fileId, path) => client.invoke('tree:entity', fileId, path),
     readFrame: (fileId, path, index) => client.invoke('data:frame', fileId, path, index),
@@ -19,5 +23,6 @@ export function rpcBridge(client: RpcClient): NxrBridge {
     onJobLog: (l) => client.on('job:log', l),
     onJobEnd: (l) => client.on('job:end', l),
     onMenuCommand: (l) => client.on('menu:command', l),
+    onFileChanged: (l) => client.on('file:changed', l),
   };
 }

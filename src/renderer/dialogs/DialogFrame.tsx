@@ -5,7 +5,7 @@
  */
 import { useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 
-import type { RefineDialogId } from '../../shared/jobs.ts';
+import type { DialogId } from '../../shared/jobs.ts';
 import { useDialogs, useDialogStore } from '../state/store-context.tsx';
 import styles from './Dialog.module.css';
 
@@ -15,7 +15,7 @@ export function DialogFrame({
   children,
   width = 460,
 }: {
-  id: RefineDialogId;
+  id: DialogId;
   title: string;
   children: ReactNode;
   width?: number;

@@ -4,7 +4,7 @@
  */
 import type { ComponentType } from 'react';
 
-import { availableRefineItems, type RefineDialogId } from '../../shared/jobs.ts';
+import { availableRefineItems, isRefineDialogId, type RefineDialogId } from '../../shared/jobs.ts';
 import { useDialogs, useTree } from '../state/store-context.tsx';
 import { CalculateAnglesDialog } from './CalculateAnglesDialog.tsx';
 import { ChooseParametersDialog } from './ChooseParametersDialog.tsx';
@@ -40,7 +40,7 @@ export function RefineDialogs() {
   return (
     <>
       {open.map((id) => {
-        const D = DIALOGS[id];
+        const D = isRefineDialogId(id) ? DIALOGS[id] : undefined;
         // keyed by file: a dialog opened on another file starts afresh
         return D ? <D key={`${id}:${fileId}`} /> : null;
       })}

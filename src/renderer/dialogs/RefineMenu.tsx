@@ -1,81 +1,16 @@
-/**
- * The Refine menu in the window (browser mode has no application menu; under Electron the
- * application menu sends the same commands). WAI-ARIA menu button: Enter/Space/Down open it,
- * Up/Down move, Escape closes.
- */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-
+/** The Refine menu in the window (NXRefine's items in its classic order). */
+import { MenuButton } from '../shell/MenuButton.tsx';
 import { useDialogStore } from '../state/store-context.tsx';
-import styles from './RefineMenu.module.css';
 import { refineMenu } from './RefineDialogs.tsx';
 
 export function RefineMenu({ disabled }: { disabled: boolean }) {
   const dialogs = useDialogStore();
-  const [open, setOpen] = useState(false);
-  const items = refineMenu();
-  const list = useRef<HTMLUListElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    (list.current?.querySelector('[role=menuitem]') as HTMLElement | null)?.focus();
-    const close = (e: MouseEvent): void => {
-      if (!list.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node))
-        setOpen(false);
-    };
-    window.addEventListener('mousedown', close);
-    return () => window.removeEventListener('mousedown', close);
-  }, [open]);
-
-  const onMenuKey = (e: KeyboardEvent<HTMLUListElement>): void => {
-    const all = Array.from(list.current?.querySelectorAll<HTMLElement>('[role=menuitem]') ?? []);
-    const i = all.indexOf(document.activeElement as HTMLElement);
-    if (e.key === 'ArrowDown') all[(i + 1) % all.length]?.focus();
-    else if (e.key === 'ArrowUp') all[(i - 1 + all.length) % all.length]?.focus();
-    else if (e.key === 'Escape') {
-      setOpen(false);
-      button.current?.focus();
-    } else return;
-    e.preventDefault();
-  };
-
   return (
-    <span className={styles.wrap}>
-      <button
-        ref={button}
-        type="button"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        disabled={disabled}
-        onClick={() => setOpen((o) => !o)}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') {
-            e.preventDefault();
-            setOpen(true);
-          }
-        }}
-      >
-        Refine ▾
-      </button>
-      {open ? (
-        <ul ref={list} role="menu" aria-label="Refine" className={styles.menu} onKeyDown={onMenuKey}>
-          {items.map((i) => (
-            <li key={i.dialog} role="none">
-              <button
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                onClick={() => {
-                  setOpen(false);
-                  dialogs.getState().openDialog(i.dialog);
-                }}
-              >
-                {i.label}…
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </span>
+    <MenuButton
+      label="Refine"
+      items={refineMenu().map((i) => ({ id: i.dialog, label: i.label }))}
+      disabled={disabled}
+      onChoose={(id) => dialogs.getState().openDialog(id)}
+    />
   );
 }

@@ -1,7 +1,7 @@
 /**
  * The window: toolbar (Open, Close, Reload, Expand/Collapse all, Plot, the Refine menu), the NeXus
  * tree on the left, the frame plot and the selected node's attributes on the right, the job log,
- * the Refine dialogs floating above (non-modal), and a status bar. Files open read-only; the Refine
+ * the Refine and Experiment dialogs floating above (non-modal), and a status bar. Files open read-only; the Refine
  * jobs rewrite them atomically and the tree reloads.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -10,6 +10,7 @@ import type { AppInfo } from '../../shared/ipc.ts';
 import { onBridgeClosed } from '../bridge/index.ts';
 import { RefineDialogs } from '../dialogs/RefineDialogs.tsx';
 import { RefineMenu } from '../dialogs/RefineMenu.tsx';
+import { ExperimentDialogs, ExperimentMenu } from '../experiment/ExperimentDialogs.tsx';
 import { warmUpColorWorker } from '../plot/colormap-client.ts';
 import { FramePlot } from '../plot/FramePlot.tsx';
 import { loadPlotly } from '../plot/load-plotly.ts';
@@ -54,7 +55,8 @@ export function App() {
     });
     const offMenu = bridge.onMenuCommand((c) => {
       if (c.command === 'open-file') void openFile(c.path);
-      else if (c.command === 'refine') dialogStore.getState().openDialog(c.dialog);
+      else if (c.command === 'refine' || c.command === 'experiment')
+        dialogStore.getState().openDialog(c.dialog);
       else void closeFile();
     });
     const offLost = onBridgeClosed(() => setLost(true));
@@ -142,6 +144,7 @@ export function App() {
           Plot
         </button>
         <RefineMenu disabled={!file} />
+        <ExperimentMenu />
         <span className={styles.title}>{file ? file.info.path : 'NXRefine'}</span>
         {file ? (
           <span
@@ -217,6 +220,7 @@ export function App() {
         </span>
       </footer>
       <RefineDialogs />
+      <ExperimentDialogs />
       {browsing && info ? (
         <FileBrowser
           rootName={info.rootName ?? 'folder'}

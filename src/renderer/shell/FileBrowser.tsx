@@ -1,6 +1,7 @@
 /**
  * Browser mode's Open dialog: the folders and NeXus/HDF5 files inside the served folder (the server
- * refuses anything outside it).
+ * refuses anything outside it). Also the folder and file pickers of the Experiment dialogs
+ * (`choose` 'directory': folders only, and a button to choose the one shown; 'file': every file).
  */
 import { useEffect, useRef, useState } from 'react';
 
@@ -15,23 +16,30 @@ export function FileBrowser({
   rootName,
   onOpen,
   onCancel,
+  choose = 'nexus',
+  title = 'Open NeXus file',
+  initialDir = '',
 }: {
   rootName: string;
+  /** The chosen file or folder, relative to the served folder. */
   onOpen: (path: string) => void;
   onCancel: () => void;
+  choose?: 'nexus' | 'directory' | 'file';
+  title?: string;
+  initialDir?: string;
 }) {
   const bridge = useBridge();
-  const [dir, setDir] = useState('');
+  const [dir, setDir] = useState(initialDir);
   const [listing, setListing] = useState<DirListing | null>(null);
   const [error, setError] = useState<NxrErrorInfo | null>(null);
   const dialog = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     let live = true;
-    bridge.listDirectory(dir).then(
+    (choose === 'file' ? bridge.listDirectory(dir, 'all') : bridge.listDirectory(dir)).then(
       (l) => {
         if (!live) return;
-        setListing(l);
+        setListing(choose === 'directory' ? { ...l, entries: l.entries.filter((e) => e.kind === 'dir') } : l);
         setError(null);
       },
       (e: unknown) => live && setError(toErrorInfo(e)),
@@ -39,7 +47,7 @@ export function FileBrowser({
     return () => {
       live = false;
     };
-  }, [bridge, dir]);
+  }, [bridge, dir, choose]);
 
   useEffect(() => {
     dialog.current?.querySelector<HTMLButtonElement>('button[data-entry]')?.focus();
@@ -53,11 +61,11 @@ export function FileBrowser({
         className={styles.dialog}
         role="dialog"
         aria-modal="true"
-        aria-label="Open NeXus file"
+        aria-label={title}
         onKeyDown={(e) => e.key === 'Escape' && onCancel()}
       >
         <header className={styles.dialogHeader}>
-          <h2>Open NeXus file</h2>
+          <h2>{title}</h2>
           <nav aria-label="Folder" className={styles.crumbs}>
             <button type="button" onClick={() => setDir('')}>
               {rootName}
@@ -104,10 +112,21 @@ export function FileBrowser({
             </li>
           ))}
           {listing && listing.entries.length === 0 ? (
-            <li className={styles.muted}>No NeXus files here</li>
+            <li className={styles.muted}>
+              {choose === 'directory'
+                ? 'No folders here'
+                : choose === 'file'
+                  ? 'No files here'
+                  : 'No NeXus files here'}
+            </li>
           ) : null}
         </ul>
         <footer className={styles.dialogFooter}>
+          {choose === 'directory' && listing ? (
+            <button type="button" onClick={() => onOpen(listing.dir)}>
+              Choose “{listing.dir === '' ? rootName : listing.dir}”
+            </button>
+          ) : null}
           <button type="button" onClick={onCancel}>
             Cancel
           </button>

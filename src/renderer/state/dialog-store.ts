@@ -1,17 +1,17 @@
 /**
- * Which Refine dialogs are open (non-modal, several at a time, as NXRefine's). Opening one that is
+ * Which Refine and Experiment dialogs are open (non-modal, several at a time, as NXRefine's). Opening one that is
  * already open brings it to the front.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-import type { RefineDialogId } from '../../shared/jobs.ts';
+import type { DialogId } from '../../shared/jobs.ts';
 
 export interface DialogState {
   /** Open dialogs, front-most last. */
-  open: RefineDialogId[];
-  openDialog(id: RefineDialogId): void;
-  closeDialog(id: RefineDialogId): void;
-  raise(id: RefineDialogId): void;
+  open: DialogId[];
+  openDialog(id: DialogId): void;
+  closeDialog(id: DialogId): void;
+  raise(id: DialogId): void;
 }
 
 export type DialogStore = StoreApi<DialogState>;

@@ -118,6 +118,26 @@ describe('browser-mode server', () => {
     const scans = await client.invoke('fs:list', 'scans');
     expect(scans).toMatchObject({ dir: 'scans', parent: '' });
     expect(scans.entries.map((e) => e.path)).toEqual(['scans/deep', 'scans/stack.nxs']);
+    // the Experiment dialogs' file pickers list every file ('all'), still not the escaping links
+    const every = await client.invoke('fs:list', '', 'all');
+    expect(every.entries.map((e) => e.name)).toEqual(['scans', 'chopper.nxs', 'notes.txt']);
+    await expect(client.invoke('fs:list', '', 'txt' as 'all')).rejects.toThrow(/'hdf5' or 'all'/);
+    await expect(client.invoke('dialog:choose-directory', 'x')).rejects.toMatchObject({
+      code: 'BAD_PARAMETER',
+    });
+  });
+
+  it('resolves paths a job will create inside the folder, and only there', () => {
+    const folder = new ServedFolder(join(dir, 'root'));
+    expect(folder.resolveForCreate('new-exp')).toBe(join(folder.root, 'new-exp'));
+    expect(folder.resolveForCreate('scans/deep/a/b')).toBe(join(folder.root, 'scans', 'deep', 'a', 'b'));
+    expect(folder.resolveForCreate('')).toBe(folder.root);
+    expect(folder.resolveForCreate('scans/stack.nxs')).toBe(join(folder.root, 'scans', 'stack.nxs'));
+    expect(() => folder.resolveForCreate('scans/stack.nxs/x')).toThrow(/is below a file/);
+    expect(() => folder.resolveForCreate('escape-dir/new')).toThrow(/leads out of the served folder/);
+    expect(() => folder.resolveForCreate('../new')).toThrow(/leaves the served folder/);
+    expect(() => folder.resolveForCreate('/tmp/new')).toThrow(/relative to the served folder/);
+    expect(() => folder.resolveForCreate('a\0b')).toThrow(/not a valid path/);
   });
 
   it('never lets a path leave the served folder', async () => {

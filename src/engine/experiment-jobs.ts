@@ -1,0 +1,56 @@
+/**
+ * The Experiment menu's engine jobs (spec §7): each entry turns an ExperimentJobRequest
+ * (src/shared/experiment-jobs.ts) into a call of its job function and the function's result into
+ * the plain summary the UI shows (paths relative to the request's `directory`, never absolute).
+ * Adding a job = its request/summary types + kind in src/shared/experiment-jobs.ts, one body here
+ * and its fields in EXPERIMENT_REQUEST_FIELDS (+ its dialog in src/renderer/experiment).
+ *
+ * Host paths (`directory` and the kind's hostPathFields) arrive absolute: under Electron the
+ * dialogs send absolute paths, and the browser-mode server resolves relative ones inside its
+ * served folder before the engine sees them.
+ */
+import { isAbsolute } from 'node:path';
+
+import { NxrError } from '../shared/errors.ts';
+import {
+  hostPathFields,
+  type ExperimentJobKind,
+  type ExperimentJobRequest,
+  type ExperimentJobResultMap,
+} from '../shared/experiment-jobs.ts';
+import type { RefineJobContext } from './refine-jobs.ts';
+import { checkRequestFields, type RequestFieldSpec } from './request-fields.ts';
+
+/** Job bodies by kind. */
+export const experimentJobBodies: {
+  [K in ExperimentJobKind]: (
+    req: Extract<ExperimentJobRequest, { kind: K }>,
+    ctx: RefineJobContext,
+  ) => Promise<ExperimentJobResultMap[K]>;
+} = {};
+
+/** Field types of each request; `directory` (directory jobs) and `entry` (file jobs) included. */
+const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } = {};
+
+/**
+ * Throws BAD_PARAMETER for a request with unknown, missing or mistyped fields, or a host path
+ * that is not absolute (a relative path would resolve against the engine's working directory).
+ */
+export function checkExperimentRequest(req: ExperimentJobRequest): void {
+  // (read through a plain type: with no kind registered yet, ExperimentJobRequest is never)
+  const kind = (req as { kind: string }).kind as ExperimentJobKind;
+  checkRequestFields(req, EXPERIMENT_REQUEST_FIELDS[kind]);
+  const record = req as unknown as Record<string, unknown>;
+  for (const key of ['directory', ...(hostPathFields[kind] ?? [])]) {
+    const v = record[key];
+    const paths = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+    for (const p of paths) {
+      if (typeof p !== 'string' || p.includes('\0') || !isAbsolute(p)) {
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: `${kind}: '${key}' must be an absolute path (got '${String(p)}')`,
+        });
+      }
+    }
+  }
+}
