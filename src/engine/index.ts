@@ -81,8 +81,30 @@ interface OpenFile {
   /** Absolute path on disk (what pool workers open). */
   fsPath: string;
   reader: NexusReader;
+  /** The file as it was when `reader` opened it. */
+  opened: FileSignature;
   /** Polls the file for changes made by others (absent for in-memory readers, or when disabled). */
   watch?: FileWatch;
+}
+
+/** Stands in for a file whose new version could not be opened: every read names the reason. */
+function unreadableReader(file: string, error: unknown): NexusReader {
+  const fail = (): never => {
+    const info = toErrorInfo(error);
+    throw new NxrError({ ...info, file, message: `cannot be read now: ${info.message}` });
+  };
+  return {
+    file,
+    tree: fail,
+    entity: fail,
+    children: fail,
+    has: fail,
+    readValue: fail,
+    readSlice: fail,
+    readFrame: fail,
+    readAttribute: fail,
+    close: () => undefined,
+  };
 }
 
 interface RunningJob {
@@ -177,14 +199,40 @@ export function createEngine(options: EngineOptions = {}) {
     const target = real(fsPath);
     for (const f of files.values()) {
       if (real(f.fsPath) !== target) continue;
-      const fresh = await io.openNexusFile(f.fsPath);
-      const old = f.reader;
-      f.reader = fresh;
-      old.close();
+      await reopen(f);
       // our own rewrite: the watcher takes this version as known (no 'file:changed' for it)
       await f.watch?.rebase();
     }
   };
+
+  /**
+   * Opens the file's version on disk now in place of the one open. A file replaced (renamed over)
+   * or deleted is a new inode: the new one is opened first, and if that fails the old one stays
+   * open and readable. A file rewritten in place is the same inode, which HDF5 would hand back as
+   * the file already open (stale metadata): that one is closed first; if the new version cannot be
+   * opened, reads fail with the reason until it can.
+   */
+  async function reopen(f: OpenFile): Promise<void> {
+    const now = await fileSignature(f.fsPath);
+    const was = f.opened;
+    const inPlace = !now.missing && !was.missing && now.ino === was.ino && now.dev === was.dev;
+    if (inPlace) {
+      f.reader.close();
+      try {
+        f.reader = await io.openNexusFile(f.fsPath);
+      } catch (e) {
+        f.reader = unreadableReader(f.path, e);
+        f.opened = now;
+        throw e;
+      }
+    } else {
+      const fresh = await io.openNexusFile(f.fsPath);
+      const old = f.reader;
+      f.reader = fresh;
+      old.close();
+    }
+    f.opened = now;
+  }
 
   const fileInfo = (f: OpenFile): FileInfo => {
     let sizeBytes = 0;
@@ -224,14 +272,11 @@ export function createEngine(options: EngineOptions = {}) {
       return true;
     }
     try {
-      const fresh = await io.openNexusFile(f.fsPath);
+      await reopen(f);
       if (files.get(f.fileId) !== f) {
-        fresh.close();
+        f.reader.close(); // closed meanwhile
         return true;
       }
-      const old = f.reader;
-      f.reader = fresh;
-      old.close();
       event({ status: 'reloaded' });
     } catch (e) {
       const error = toErrorInfo(e);
@@ -352,7 +397,7 @@ export function createEngine(options: EngineOptions = {}) {
       const signature = await fileSignature(fsPath);
       const reader = await io.openNexusFile(fsPath);
       try {
-        const f: OpenFile = { fileId: `f${nextFile++}`, path, fsPath, reader };
+        const f: OpenFile = { fileId: `f${nextFile++}`, path, fsPath, reader, opened: signature };
         const info = fileInfo(f);
         files.set(f.fileId, f);
         startWatch(f, signature);
@@ -375,11 +420,8 @@ export function createEngine(options: EngineOptions = {}) {
 
     'file:reload': async (fileId: string): Promise<FileInfo> => {
       const f = fileOf(fileId);
-      // a missing or broken file throws here (FILE_NOT_FOUND, TRUNCATED, …); the old version stays open
-      const fresh = await io.openNexusFile(f.fsPath);
-      const old = f.reader;
-      f.reader = fresh;
-      old.close();
+      // a missing or broken file throws here (FILE_NOT_FOUND, TRUNCATED, …)
+      await reopen(f);
       await f.watch?.rebase();
       return fileInfo(f);
     },

@@ -104,7 +104,8 @@ export interface FileChangedEvent {
   /**
    * 'reloaded': the engine has reopened the new version (the tree reads it from now on);
    * 'missing': the file is gone; 'unreadable': it is there but cannot be opened (cut short, not
-   * HDF5 any more). In the last two cases the version opened before stays readable.
+   * HDF5 any more). In the last two cases the version opened before stays readable, unless the
+   * file was overwritten in place (then reads fail with the reason until it can be opened again).
    */
   status: 'reloaded' | 'missing' | 'unreadable';
   /** Why, for 'missing' and 'unreadable' (names the file). */

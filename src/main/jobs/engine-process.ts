@@ -7,7 +7,14 @@
 import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 
 import { NxrError } from '../../shared/errors.ts';
-import type { EventChannel, InvokeArgs, InvokeResult, NxrEventMap, EngineChannel } from '../../shared/ipc.ts';
+import {
+  engineEventChannels,
+  type EventChannel,
+  type InvokeArgs,
+  type InvokeResult,
+  type NxrEventMap,
+  type EngineChannel,
+} from '../../shared/ipc.ts';
 import { createRpcClient, type RpcClient, type RpcPort } from '../../shared/rpc.ts';
 
 function portMainAdapter(port: MessagePortMain): RpcPort {
@@ -24,7 +31,7 @@ function portMainAdapter(port: MessagePortMain): RpcPort {
 export interface EngineProcessOptions {
   /** out/main/engine.js */
   modulePath: string;
-  /** Called with every engine event (job progress, logs, ends). */
+  /** Called with every engine event (job progress, logs, ends; files changed on disk). */
   onEvent: <C extends EventChannel>(channel: C, payload: NxrEventMap[C]) => void;
   /** Called when the engine process exits unexpectedly. */
   onCrash?: (code: number) => void;
@@ -56,8 +63,8 @@ export class EngineProcess {
     );
     child.postMessage({ type: 'connect' }, [port2]);
     const client = createRpcClient(portMainAdapter(port1));
-    for (const channel of ['job:progress', 'job:log', 'job:end'] as const) {
-      client.on(channel, (payload) => this.options.onEvent(channel, payload));
+    for (const channel of engineEventChannels) {
+      client.on(channel, (payload: NxrEventMap[typeof channel]) => this.options.onEvent(channel, payload));
     }
     port1.start();
     child.once('exit', (code) => {
