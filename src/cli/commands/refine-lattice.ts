@@ -79,7 +79,7 @@ options:
                            (cell parameters fixed by the lattice system are never varied)
   --polar-max DEG          largest polar angle of peaks used           [the file's polar_max]
   --hkl-tolerance Q        largest |B·(hkl − rint hkl)|, 1/Å (1/d units) [the file's hkl_tolerance]
-  --index METHOD           auto | file | parent | known-cell | fft                   [auto]
+  --index METHOD           auto | file | parent | known-cell | fft (manual: nxr orient) [auto]
   --parent FILE            parent scan file for the orientation      [<sample>_parent.nxs link]
   --space-group SYMBOL     use this space group (symbol or number) instead of the file's
   --cell a,b,c,al,be,ga    use this cell (Å, degrees) instead of the file's
@@ -118,7 +118,7 @@ const command: Command = {
     if (!['auto', 'file', 'parent', 'known-cell', 'fft'].includes(index))
       throw new NxrError({
         code: 'BAD_PARAMETER',
-        message: `--index must be auto, file, parent, known-cell or fft, got '${index}'`,
+        message: `--index must be auto, file, parent, known-cell or fft, got '${index}'${index === 'manual' ? ' (nxr orient orients manually)' : ''}`,
       });
     const objective = values.objective;
     if (objective !== undefined && objective !== 'detector' && objective !== 'reciprocal')
@@ -158,7 +158,9 @@ const command: Command = {
       onLog: values.json ? undefined : (m) => io.err(m),
     });
     if (values.json) {
-      io.out(JSON.stringify(result, null, 2));
+      // the peak list (columns per peak) stays out of the JSON; h, k, l and diff are in the file
+      const { peakTable: _table, ...rest } = result;
+      io.out(JSON.stringify(rest, null, 2));
       return 0;
     }
     const s = result.refinement.statistics;

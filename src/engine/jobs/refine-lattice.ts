@@ -2,7 +2,8 @@
  * Refine Lattice (spec §4.10–4.14, §6.1; NXReduce.nxrefine, §8): orient and refine one detector
  * entry of an NXRefine scan file from its peak list (`<entry>/peaks` x, y, z, intensity).
  *
- * Orientation, in this order unless `index` says otherwise:
+ * Orientation, in this order unless `index` says otherwise ('manual': NXRefine's Orient Manually,
+ * Busing–Levy from two chosen peaks and their hkls, checked against the measured angle):
  *   1. the entry's own `orientation_matrix` (e.g. copied from the parent by Copy Parameters), if it
  *      indexes at least 30% of the peaks in range;
  *   2. the parent's (`parent`, else the classic `<sample>_parent.nxs` link): its orientation
@@ -17,7 +18,8 @@
  * came from FFT indexing, the space-group fields if the file had none); the refined geometry
  * fields of `<entry>/instrument`; `<entry>/instrument/detector/orientation_matrix` in NXRefine's
  * convention (UB = orientation_matrix·Bimat⁻¹, see `toNxRefineOrientationMatrix`); `<entry>/peaks`
- * h, k, l (fractional, with the final UB), `indexed` (1 = used in the fit) and `diff` (Å⁻¹);
+ * h, k, l (fractional, with the final UB), `indexed` (1 = used in the fit) and `diff` (Å⁻¹), and
+ * with a manual orientation `primary_reflection` and `secondary_reflection` (peak indices);
  * `/entry/nxreduce` polar_max and hkl_tolerance; and the `<entry>/nxrefine` NXprocess with the fit
  * report (keywords polar_max, hkl_tolerance, fit_report as NXReduce.record writes them).
  */
@@ -25,6 +27,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import type { NexusReader, NexusWriter } from '../../nexus/port.ts';
+import { computePeakTable, type PeakTableColumns } from '../../refine/fit/peak-table.ts';
 import { refineLattice, type RefineLatticeResult } from '../../refine/fit/refine-lattice.ts';
 import type { LatticeModel, ObservedPeak, RefinableName } from '../../refine/fit/models.ts';
 import { REFINABLE_NAMES } from '../../refine/fit/models.ts';
@@ -39,6 +42,7 @@ import { bravaisTypeOf, chooseConventionalCell } from '../../refine/orient/conve
 import { countIndexedPeaks } from '../../refine/orient/count-indexed.ts';
 import { indexWithFft } from '../../refine/orient/index-fft.ts';
 import { indexWithKnownCell } from '../../refine/orient/index-known-cell.ts';
+import { orientManually, type ManualOrientationResult } from '../../refine/orient/orient-manually.ts';
 import {
   fromNxRefineOrientationMatrix,
   toNxRefineOrientationMatrix,
@@ -56,7 +60,15 @@ import { readNumbers } from './read-fields.ts';
 import { readSampleLattice, resolveSampleSpaceGroup, type SampleLattice } from './read-sample-lattice.ts';
 import { findParentFor, readReductionParameters } from './reduction-parameters.ts';
 
-export type IndexMethod = 'auto' | 'file' | 'parent' | 'known-cell' | 'fft';
+export type IndexMethod = 'auto' | 'file' | 'parent' | 'known-cell' | 'fft' | 'manual';
+
+/** Orient Manually: two peaks (row indices of `<entry>/peaks`, from 0) and the hkls chosen for them. */
+export interface ManualOrientationOptions {
+  primary: number;
+  secondary: number;
+  hkl1: Vec3;
+  hkl2: Vec3;
+}
 
 export interface RefineLatticeJobOptions {
   /** The scan (wrapper) file. */
@@ -71,6 +83,10 @@ export interface RefineLatticeJobOptions {
   hklTolerance?: number;
   /** How to get the starting orientation. @default 'auto' (see the module comment) */
   index?: IndexMethod;
+  /** With index 'manual': the two peaks and their hkls. */
+  manual?: ManualOrientationOptions;
+  /** Largest |measured − calculated| angle of a manual pair, degrees (NXRefine Peak Angle Tolerance). @default 5 */
+  peakTolerance?: number;
   /** Parent scan file for the orientation. @default the classic link; null: none */
   parent?: string | null;
   /** Override the file's space group (symbol or number) and cell. */
@@ -108,6 +124,12 @@ export interface RefineLatticeJobResult {
   refinement: Omit<RefineLatticeResult, 'peaks'>;
   /** The orientation matrix written (NXRefine convention). */
   orientationMatrix: Mat3;
+  /** NXRefine's peak list with the final model (and diffs before the fit). */
+  peakTable: PeakTableColumns;
+  /** With index 'manual': the pair, its hkls and the angle check. */
+  manual?: ManualOrientationOptions & Omit<ManualOrientationResult, 'U'>;
+  /** `<entry>/peaks/primary_reflection`, `secondary_reflection` as found in the file. */
+  storedReflections?: { primary: number; secondary: number };
   /** Paths written (empty with dryRun). */
   written: string[];
   seconds: number;
@@ -129,6 +151,8 @@ export const DEFAULT_FIT: readonly RefinableName[] = [
 interface PeakTable {
   peaks: ObservedPeak[];
   path: string;
+  /** primary_reflection / secondary_reflection, when both are stored. */
+  reflections?: { primary: number; secondary: number };
 }
 
 /** x, y, z (and intensity) of `<entry>/peaks`. */
@@ -163,8 +187,11 @@ export function readPeakTable(f: NexusReader, entry: string): PeakTable {
       file: f.file,
       path,
     });
+  const primary = col('primary_reflection', false)?.[0];
+  const secondary = col('secondary_reflection', false)?.[0];
   return {
     path,
+    ...(primary !== undefined && secondary !== undefined ? { reflections: { primary, secondary } } : {}),
     peaks: x.map((xi, i) => ({
       x: xi,
       y: y[i]!,
@@ -317,6 +344,74 @@ export async function refineLatticeJob(
     return true;
   };
   const minimum = method === 'auto' ? 0.3 : 0;
+  let manual: RefineLatticeJobResult['manual'];
+  if (options.manual !== undefined && method !== 'manual')
+    throw new NxrError({
+      code: 'BAD_PARAMETER',
+      message: `primary and secondary peaks are used only to orient manually (index 'manual', not '${method}')`,
+      file,
+    });
+  if (method === 'manual') {
+    const m = options.manual;
+    if (!m)
+      throw new NxrError({
+        code: 'BAD_PARAMETER',
+        message: 'orient manually: give the primary and secondary peaks and their hkls',
+        file,
+      });
+    if (!cell)
+      throw new NxrError({
+        code: 'MISSING_PATH',
+        message: 'no unit cell to orient with: define the lattice first',
+        file,
+        path: '/entry/sample',
+      });
+    const pick = (which: string, i: number): ObservedPeak => {
+      const p = Number.isInteger(i) ? peaks[i] : undefined;
+      if (!p)
+        throw new NxrError({
+          code: 'BAD_PARAMETER',
+          message: `orient manually: the ${which} peak must be a row of the peak list, 0…${peaks.length - 1} (got ${i})`,
+          file,
+          path: state.peaks.path,
+        });
+      return p;
+    };
+    const p1 = pick('primary', m.primary);
+    const p2 = pick('secondary', m.secondary);
+    if (m.primary === m.secondary)
+      throw new NxrError({
+        code: 'BAD_PARAMETER',
+        message: `orient manually: the primary and secondary peaks must differ (both ${m.primary})`,
+        file,
+        path: state.peaks.path,
+      });
+    const q1 = pixelToQSample(g, p1.x, p1.y, p1.frame);
+    const q2 = pixelToQSample(g, p2.x, p2.y, p2.frame);
+    let r: ManualOrientationResult;
+    try {
+      r = orientManually(cell, q1, q2, m.hkl1, m.hkl2, {
+        wavelength: g.wavelength,
+        ...(options.peakTolerance !== undefined ? { peakTolerance: options.peakTolerance } : {}),
+      });
+    } catch (e) {
+      if (e instanceof NxrError)
+        throw new NxrError({ code: e.code, message: e.message, file, path: state.peaks.path }, { cause: e });
+      throw e;
+    }
+    const { U: manualU, ...check } = r;
+    manual = { ...m, ...check };
+    ctx.onLog?.(
+      `orient manually: peaks ${m.primary} and ${m.secondary} are ${check.measuredAngle.toFixed(3)}° apart, (${m.hkl1.join(' ')}) and (${m.hkl2.join(' ')}) ${check.calculatedAngle.toFixed(3)}°`,
+    );
+    accept(
+      'manual',
+      `Busing–Levy from peaks ${m.primary} (${m.hkl1.join(' ')}) and ${m.secondary} (${m.hkl2.join(' ')})`,
+      manualU,
+      cell,
+      0,
+    );
+  }
   if ((method === 'auto' || method === 'file') && state.orientationMatrix && cell) {
     const o = fromNxRefineOrientationMatrix(state.orientationMatrix, cell);
     accept('file', `${file}:/${entry}/instrument/detector/orientation_matrix`, o.U, cell, minimum);
@@ -411,6 +506,7 @@ export async function refineLatticeJob(
     U,
   };
   const group = sg;
+  const startB = computeBMatrix(startCell);
   const result = refineLattice(peaks, model, {
     fit,
     hklTolerance,
@@ -427,6 +523,11 @@ export async function refineLatticeJob(
   );
   const refined = result.model;
   const orientationMatrix = toNxRefineOrientationMatrix(refined.U, refined.cell);
+  const peakTable = computePeakTable(peaks, result.peaks, refined.geometry, {
+    geometry: g,
+    UB: multiplyMat3(U, startB),
+    B: startB,
+  });
   const written: string[] = [];
   if (!options.dryRun) {
     throwIfAborted(ctx.signal, file);
@@ -442,6 +543,7 @@ export async function refineLatticeJob(
           hklTolerance,
           peakPath: state.peaks.path,
           sg: newSpaceGroupFields ? group : undefined,
+          ...(manual ? { reflections: { primary: manual.primary, secondary: manual.secondary } } : {}),
           written,
           record: processRecordFor(file, 'nxrefine', {
             polar_max: polarMax,
@@ -466,6 +568,9 @@ export async function refineLatticeJob(
     indexing: start,
     refinement,
     orientationMatrix,
+    peakTable,
+    ...(manual ? { manual } : {}),
+    ...(state.peaks.reflections ? { storedReflections: state.peaks.reflections } : {}),
     written,
     seconds: (performance.now() - started) / 1000,
   };
@@ -495,6 +600,8 @@ function writeResults(
     hklTolerance: number;
     peakPath: string;
     sg: SpaceGroup | undefined;
+    /** Peaks of a manual orientation (NXRefine's primary_reflection, secondary_reflection). */
+    reflections?: { primary: number; secondary: number };
     written: string[];
     record: ReturnType<typeof processRecordFor>;
   },
@@ -571,6 +678,17 @@ function writeResults(
     `${o.peakPath}/indexed`,
     Int8Array.from({ length: n }, (_, i) => (result.peaks[i]!.included ? 1 : 0)),
   );
+  if (o.reflections) {
+    for (const [name, value] of [
+      ['primary_reflection', o.reflections.primary],
+      ['secondary_reflection', o.reflections.secondary],
+    ] as const) {
+      const path = `${o.peakPath}/${name}`;
+      if (w.has(path)) w.remove(path);
+      w.field(path, value, { dtype: '<i8' });
+      written.push(path);
+    }
+  }
   if (!w.has('/entry/nxreduce')) w.group('/entry/nxreduce', 'NXparameters');
   put('/entry/nxreduce/polar_max', o.polarMax);
   put('/entry/nxreduce/hkl_tolerance', o.hklTolerance);
