@@ -25,6 +25,8 @@
  *
  * Pure: no I/O; angles in degrees, lengths in whatever unit the scaling factors use.
  */
+import type { NxNode } from '../model/types.ts';
+import type { NxDataResolution } from './resolve-nxdata.ts';
 
 /** A dimension of a 3-D signal, in array order (0 = slowest, e.g. L of (L, K, H)). */
 export type SliceDim = 0 | 1 | 2;
@@ -325,4 +327,44 @@ export function bottomTickPositions(g: SliceGeometry, xTicks: readonly number[],
   const m = skewMatrix(g);
   const yAtBottom = vBottom / m.vY;
   return xTicks.map((t) => t + m.uY * yAtBottom);
+}
+
+// ------------------------------------------------------------------ which NXdata
+
+/** Reciprocal-space axis names: Qh, Qk, Ql (NXRefine), H, K, L, h, k, l. */
+const HKL_AXIS = /^(q[hkl]|[hkl])$/i;
+
+/**
+ * True when a 3-D NXdata is best shown as slices rather than as frames: the group has NXdata
+ * `@angles`, or all three of its axes are named like reciprocal-space axes. (A raw frame stack,
+ * axes frame_number, y_pixel, x_pixel, is not.)
+ */
+export function isHklNxData(group: NxNode, resolved: NxDataResolution | undefined): boolean {
+  if (!resolved || resolved.signalShape?.length !== 3) return false;
+  if (group.attributes.some((a) => a.name === 'angles')) return true;
+  return resolved.axes.length === 3 && resolved.axes.every((a) => a !== null && HKL_AXIS.test(a));
+}
+
+/** Short name of an axis for controls and read-outs: Qh → H, else the name itself. */
+export function shortAxisName(name: string): string {
+  return HKL_AXIS.test(name) ? name.slice(-1).toUpperCase() : name;
+}
+
+/**
+ * The weights of an NXdata signal as nexusformat finds them: a field `<signal>_weights`, else the
+ * field named by the signal's @weights, else a field `weights`; only when its shape is the signal's.
+ * Returns its path, or null.
+ */
+export function resolveWeightsPath(group: NxNode, signal: string): string | null {
+  const kids = group.children ?? [];
+  const sig = kids.find((c) => c.name === signal);
+  if (!sig) return null;
+  const named = sig.attributes.find((a) => a.name === 'weights')?.value;
+  const candidates = [`${signal}_weights`, ...(typeof named === 'string' ? [named] : []), 'weights'];
+  for (const name of candidates) {
+    const w = kids.find((c) => c.name === name && c.kind === 'dataset');
+    if (!w) continue;
+    if (w.shape && sig.shape && w.shape.join() === sig.shape.join()) return w.path;
+  }
+  return null;
 }

@@ -13,6 +13,7 @@ import { RefineMenu } from '../dialogs/RefineMenu.tsx';
 import { ExperimentDialogs, ExperimentMenu } from '../experiment/ExperimentDialogs.tsx';
 import { warmUpColorWorker } from '../plot/colormap-client.ts';
 import { FramePlot } from '../plot/FramePlot.tsx';
+import { HklSlicePlot } from '../plot/HklSlicePlot.tsx';
 import { loadPlotly } from '../plot/load-plotly.ts';
 import { useBridge, useDialogStore, usePlot, usePlotStore, useTree } from '../state/store-context.tsx';
 import { isPlottable } from '../state/tree-store.ts';
@@ -39,6 +40,7 @@ export function App() {
   const plotStore = usePlotStore();
   const plotting = usePlot((s) => s.target !== null);
   const plotFileId = usePlot((s) => s.target?.fileId);
+  const slices = usePlot((s) => s.target?.view === 'hkl');
   const dialogStore = useDialogStore();
   const [showLog, setShowLog] = useState(false);
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -143,6 +145,14 @@ export function App() {
         >
           Plot
         </button>
+        <button
+          type="button"
+          disabled={!file || !selectedNode || !isPlottable(selectedNode)}
+          onClick={() => file && void plotStore.getState().plot(file.info.fileId, file.selected, 0, 'hkl')}
+          title="Plot the selected 3-D dataset or NXdata group as slices (H, K or L constant)"
+        >
+          Slices
+        </button>
         <RefineMenu disabled={!file} />
         <ExperimentMenu />
         <span className={styles.title}>{file ? file.info.path : 'NXRefine'}</span>
@@ -192,9 +202,7 @@ export function App() {
         </section>
         <section className={plotting ? styles.rightWithPlot : styles.right}>
           {plotting ? (
-            <div className={styles.plotPane}>
-              <FramePlot />
-            </div>
+            <div className={styles.plotPane}>{slices ? <HklSlicePlot /> : <FramePlot />}</div>
           ) : null}
           <div className={styles.infoPane} aria-label="Attributes" role="region">
             <AttributesPanel />

@@ -10,6 +10,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
+import { isHklNxData } from '../../nexus/nxdata/hkl-slice.ts';
 import { resolveNxData } from '../../nexus/nxdata/resolve-nxdata.ts';
 import type { NxNode } from '../../nexus/model/types.ts';
 import { NxrError, toErrorInfo, type NxrErrorInfo } from '../../shared/errors.ts';
@@ -27,6 +28,8 @@ export interface PlotTarget {
   /** Detector entry (fN) the dataset belongs to, when it has one. */
   entry?: string;
   rank: 2 | 3;
+  /** 'hkl': a 3-D NXdata shown as slices by HklSlicePlot (the frame queue stays idle). */
+  view?: 'hkl';
 }
 
 export interface FrameImage {
@@ -90,7 +93,7 @@ export interface PlotState {
   plotMs: number | null;
 
   /** Plots a tree node: a 3-D (or 2-D) dataset, or an NXdata group's signal (from `frame`, default 0). */
-  plot(fileId: string, nodePath: string, frame?: number): Promise<void>;
+  plot(fileId: string, nodePath: string, frame?: number, view?: 'frames' | 'hkl'): Promise<void>;
   setFrame(frame: number): void;
   step(delta: number): void;
   setScale(scale: ColorScale): void;
@@ -167,7 +170,11 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
     const fail = (e: unknown): void => set({ loading: false, error: toErrorInfo(e) });
 
     /** Finds the dataset to plot for a tree node. */
-    const resolveTarget = async (fileId: string, nodePath: string): Promise<PlotTarget> => {
+    const resolveTarget = async (
+      fileId: string,
+      nodePath: string,
+      view?: 'frames' | 'hkl',
+    ): Promise<PlotTarget> => {
       const entity = await bridge.getEntity(fileId, nodePath);
       const fromDataset = (path: string, shape: number[] | null | undefined): PlotTarget => {
         const rank = shape?.length ?? 0;
@@ -217,7 +224,9 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
         });
       }
       const t = fromDataset(signal.path, signal.shape);
-      return { ...t, node: nodePath };
+      // transforms (HKL axes or @angles) as slices unless frames are asked for; any 3-D NXdata on request
+      const slices = view === 'hkl' ? t.rank === 3 : view !== 'frames' && isHklNxData(group, resolved);
+      return { ...t, node: nodePath, ...(slices ? { view: 'hkl' as const } : {}) };
     };
 
     /** Reads (when needed) and colours one frame; applies it unless the target changed meanwhile. */
@@ -391,15 +400,23 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
       view: null,
       viewport: null,
 
-      async plot(fileId, nodePath, frame = 0) {
+      async plot(fileId, nodePath, frame = 0, view) {
         const at = performance.now();
         generation++;
         wanted = null;
         here = null;
         set({ loading: true, error: null });
         try {
-          const target = await resolveTarget(fileId, nodePath);
-          const same = get().target?.path === target.path && get().target?.fileId === fileId;
+          const target = await resolveTarget(fileId, nodePath, view);
+          if (target.view === 'hkl') {
+            // HklSlicePlot reads the slices itself
+            set({ target, loading: false, image: null, values: null, view: null });
+            return;
+          }
+          const same =
+            get().target?.path === target.path &&
+            get().target?.fileId === fileId &&
+            get().target?.view !== 'hkl';
           set({
             target,
             values: null,
@@ -473,6 +490,10 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
       async refresh() {
         const t = get().target;
         if (!t) return;
+        if (t.view === 'hkl') {
+          set({ target: { ...t } }); // a new target object: HklSlicePlot reads it again
+          return;
+        }
         overlaysReady = loadOverlays(t).catch(() => undefined);
         request(get().frame, true);
         await overlaysReady;

@@ -17,8 +17,14 @@ import { writeSyntheticTransform, type SyntheticTransform } from '../../helpers/
 import { pyJson } from '../../helpers/python.ts';
 
 /** h5py: Σ of planes start…start+count−1 along axis of the dataset (float64 sum), flattened. */
-function h5pySum(file: string, path: string, axis: number, start: number, count: number): number[] {
-  return pyJson<number[]>(
+function h5pySum(
+  file: string,
+  path: string,
+  axis: number,
+  start: number,
+  count: number,
+): Array<number | null> {
+  return pyJson<Array<number | null>>(
     [
       'import sys, json',
       'import numpy as np',
@@ -39,7 +45,7 @@ function expectSame(slab: DatasetSlab, expected: Array<number | null>): void {
   expect(slab.data.length).toBe(expected.length);
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
-    const e = expected[i];
+    const e = expected[i]!;
     const a = slab.data[i]!;
     if (e === null) expect(a).toBeNaN();
     else worst = Math.max(worst, Math.abs(a - e) / Math.max(1, Math.abs(e)));

@@ -9,11 +9,14 @@ import {
   bottomTickPositions,
   fromPlot,
   gridLines,
+  isHklNxData,
   isSkewed,
   nearestSample,
   niceTicks,
   plotBounds,
+  resolveWeightsPath,
   sampleIndexOf,
+  shortAxisName,
   skewAngleOf,
   skewMatrix,
   slabCentre,
@@ -23,6 +26,8 @@ import {
   toPlot,
   type SliceDim,
 } from '../../../src/nexus/nxdata/hkl-slice.ts';
+import type { NxAttribute, NxNode } from '../../../src/nexus/model/types.ts';
+import { resolveNxData } from '../../../src/nexus/nxdata/resolve-nxdata.ts';
 import type { UnitCell } from '../../../src/refine/geometry/models.ts';
 import { computeBMatrix } from '../../../src/refine/lattice/b-matrix.ts';
 import { computeReciprocalCell } from '../../../src/refine/lattice/reciprocal-cell.ts';
@@ -221,5 +226,75 @@ describe('axes, planes and ticks', () => {
     expect(niceTicks(0, 1, 4)).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(niceTicks(3, 3)).toEqual([3]);
     expect(niceTicks(Number.NaN, 3)).toEqual([]);
+  });
+});
+
+describe('which NXdata are shown as slices, and their weights', () => {
+  const field = (name: string, shape: number[], attrs: Record<string, unknown> = {}): NxNode => ({
+    path: `/f1/g/${name}`,
+    name,
+    kind: 'dataset',
+    shape,
+    attributes: Object.entries(attrs).map(([n, value]) => ({
+      name: n,
+      value: value as NxAttribute['value'],
+      dtype: 'x',
+      type: { class: 'string' } as NxAttribute['type'],
+      shape: [],
+    })),
+  });
+  const group = (attrs: Record<string, unknown>, children: NxNode[]): NxNode => ({
+    ...field('g', [], attrs),
+    path: '/f1/g',
+    kind: 'group',
+    nxClass: 'NXdata',
+    children,
+  });
+
+  it('a transform (@angles, Qh/Qk/Ql) yes; a frame stack (frame_number, y_pixel, x_pixel) no', () => {
+    const transform = group({ signal: 'data', axes: ['Ql', 'Qk', 'Qh'], angles: [60, 90, 90] }, [
+      field('data', [5, 6, 7]),
+      field('weights', [5, 6, 7]),
+      field('Ql', [5]),
+      field('Qk', [6]),
+      field('Qh', [7]),
+    ]);
+    expect(isHklNxData(transform, resolveNxData(transform))).toBe(true);
+    const noAngles = group({ signal: 'data', axes: ['l', 'k', 'h'] }, [
+      field('data', [5, 6, 7]),
+      field('l', [5]),
+      field('k', [6]),
+      field('h', [7]),
+    ]);
+    expect(isHklNxData(noAngles, resolveNxData(noAngles))).toBe(true);
+    const frames = group({ signal: 'data', axes: ['frame_number', 'y_pixel', 'x_pixel'] }, [
+      field('data', [5, 6, 7]),
+      field('frame_number', [5]),
+      field('y_pixel', [6]),
+      field('x_pixel', [7]),
+    ]);
+    expect(isHklNxData(frames, resolveNxData(frames))).toBe(false);
+    const flat = group({ signal: 'data', angles: [60, 90, 90] }, [field('data', [6, 7])]);
+    expect(isHklNxData(flat, resolveNxData(flat))).toBe(false);
+    expect(['Qh', 'Qk', 'Ql', 'h', 'x_pixel'].map(shortAxisName)).toEqual(['H', 'K', 'L', 'H', 'x_pixel']);
+  });
+
+  it('weights: <signal>_weights, then the signal’s @weights, then `weights`, only of the signal’s shape', () => {
+    const g1 = group({ signal: 'v' }, [
+      field('v', [2, 3, 4]),
+      field('v_weights', [2, 3, 4]),
+      field('weights', [2, 3, 4]),
+    ]);
+    expect(resolveWeightsPath(g1, 'v')).toBe('/f1/g/v_weights');
+    const g2 = group({ signal: 'v' }, [
+      field('v', [2, 3, 4], { weights: 'n' }),
+      field('n', [2, 3, 4]),
+      field('weights', [2, 3, 4]),
+    ]);
+    expect(resolveWeightsPath(g2, 'v')).toBe('/f1/g/n');
+    const g3 = group({ signal: 'data' }, [field('data', [2, 3, 4]), field('weights', [2, 3, 4])]);
+    expect(resolveWeightsPath(g3, 'data')).toBe('/f1/g/weights');
+    const g4 = group({ signal: 'data' }, [field('data', [2, 3, 4]), field('weights', [2, 3])]);
+    expect(resolveWeightsPath(g4, 'data')).toBeNull();
   });
 });
