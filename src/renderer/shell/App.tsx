@@ -13,10 +13,13 @@ import { RefineMenu } from '../dialogs/RefineMenu.tsx';
 import { ExperimentDialogs, ExperimentMenu } from '../experiment/ExperimentDialogs.tsx';
 import { warmUpColorWorker } from '../plot/colormap-client.ts';
 import { FramePlot } from '../plot/FramePlot.tsx';
+import { LinePlot } from '../plot/LinePlot.tsx';
 import { HklSlicePlot } from '../plot/HklSlicePlot.tsx';
 import { loadPlotly } from '../plot/load-plotly.ts';
 import { useBridge, useDialogStore, usePlot, usePlotStore, useTree } from '../state/store-context.tsx';
 import { isPlottable } from '../state/tree-store.ts';
+import { useLinePlotPane } from '../state/line-plot-store.ts';
+import { useTreeActions } from '../tree/use-tree-actions.ts';
 import { AttributesPanel } from '../tree/AttributesPanel.tsx';
 import { JobLogPanel } from './JobLogPanel.tsx';
 import { formatBytes } from '../tree/format.ts';
@@ -35,10 +38,11 @@ export function App() {
   const expandAll = useTree((s) => s.expandAll);
   const collapseAll = useTree((s) => s.collapseAll);
   const clearError = useTree((s) => s.clearError);
-  const reload = useTree((s) => s.reload);
   const selectedNode = useTree((s) => (s.file ? s.file.nodes[s.file.selected]?.node : undefined));
   const plotStore = usePlotStore();
-  const plotting = usePlot((s) => s.target !== null);
+  const lining = useLinePlotPane();
+  const treeActions = useTreeActions();
+  const plotting = usePlot((s) => s.target !== null) || lining;
   const plotFileId = usePlot((s) => s.target?.fileId);
   const slices = usePlot((s) => s.target?.view === 'hkl');
   const dialogStore = useDialogStore();
@@ -103,10 +107,8 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [browserMode]);
 
-  const runReload = async (): Promise<void> => {
-    await reload();
-    await plotStore.getState().refresh();
-  };
+  // open the file from disk again, keep the tree's expansion and selection, redraw the plot
+  const runReload = (): Promise<void> => treeActions.reload();
 
   const runExpandAll = async (): Promise<void> => {
     setBusy(true);
@@ -140,7 +142,7 @@ export function App() {
         <button
           type="button"
           disabled={!file || !selectedNode || !isPlottable(selectedNode)}
-          onClick={() => file && void plotStore.getState().plot(file.info.fileId, file.selected)}
+          onClick={() => file && void treeActions.plot(file.selected)}
           title="Plot the selected dataset or NXdata group (double-click, Enter)"
         >
           Plot
@@ -202,7 +204,9 @@ export function App() {
         </section>
         <section className={plotting ? styles.rightWithPlot : styles.right}>
           {plotting ? (
-            <div className={styles.plotPane}>{slices ? <HklSlicePlot /> : <FramePlot />}</div>
+            <div className={styles.plotPane}>
+              {lining ? <LinePlot /> : slices ? <HklSlicePlot /> : <FramePlot />}
+            </div>
           ) : null}
           <div className={styles.infoPane} aria-label="Attributes" role="region">
             <AttributesPanel />

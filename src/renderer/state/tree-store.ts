@@ -1,13 +1,18 @@
 /**
  * The open file and its lazily loaded NeXus tree: which groups are loaded and expanded, which node
  * is selected, and the selected node's attributes. One store per bridge (see StoreProvider).
+ * Reloading (the user's Reload, a job that rewrote the file, or the engine noticing that someone
+ * else did) keeps the expanded groups and the selection where they still exist, and leaves a short
+ * notice for the user.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 import type { NxNode } from '../../nexus/model/types.ts';
 import type { NxrErrorInfo } from '../../shared/errors.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
-import type { EntityInfo, FileInfo, NxrBridge } from '../../shared/ipc.ts';
+import { formatNxrError } from '../../shared/errors.ts';
+import type { EntityInfo, FileChangedEvent, FileInfo, NxrBridge } from '../../shared/ipc.ts';
+import { plotKindOf } from '../plot/line-data.ts';
 
 export interface TreeNodeState {
   node: NxNode;
@@ -26,10 +31,19 @@ export interface OpenFileState {
   entityError: NxrErrorInfo | null;
 }
 
+/** A short message about the open file (reloaded, changed on disk, gone, copied…). */
+export interface TreeNotice {
+  level: 'info' | 'warn' | 'error';
+  text: string;
+  /** Date.now() when it was made (a newer notice replaces it). */
+  time: number;
+}
+
 export interface TreeState {
   file: OpenFileState | null;
   opening: string | null;
   error: NxrErrorInfo | null;
+  notice: TreeNotice | null;
   openFile(path: string): Promise<void>;
   closeFile(): Promise<void>;
   /** Expands a group, loading its members the first time. */
@@ -41,24 +55,69 @@ export interface TreeState {
   expandAll(maxNodes?: number): Promise<void>;
   collapseAll(): void;
   /**
-   * Re-reads the tree after the file changed (a job rewrote it): the expanded groups stay expanded
-   * where they still exist, the selection stays where it still exists, and its attributes are
-   * fetched again. The rows are replaced at once, without collapsing in between.
+   * Re-reads the tree after the file changed: the expanded groups stay expanded where they still
+   * exist, the selection stays where it still exists (else its nearest remaining ancestor), and its
+   * attributes are fetched again. The rows are replaced at once, without collapsing in between.
+   * `reopen`: have the engine open the file from disk again first (the user's Reload); without it
+   * the engine already has (after our job, or when it noticed a change). Resolves to false when
+   * the file could not be read again (the error is in `error`; the tree stays as it was).
    */
-  reload(): Promise<void>;
+  reload(options?: { reopen?: boolean }): Promise<boolean>;
+  /**
+   * The engine's 'file:changed': reloads the tree for a new version, or tells the user the file is
+   * gone or unreadable. Resolves to true when the tree was reloaded (the plots should be too).
+   */
+  fileChanged(event: FileChangedEvent): Promise<boolean>;
+  notify(level: TreeNotice['level'], text: string): void;
+  dismissNotice(): void;
   clearError(): void;
 }
 
 export type TreeStore = StoreApi<TreeState>;
 
-/** True when a node can be plotted as an image: a 2-D or 3-D dataset, or an NXdata group. */
+/**
+ * True when a node can be plotted: a numeric 1-D dataset (line), 2-D or 3-D dataset (image), or an
+ * NXdata group (its signal decides).
+ */
 export function isPlottable(node: NxNode): boolean {
-  if (node.dangling) return false;
-  if (node.kind === 'dataset') {
-    const r = node.shape?.length ?? 0;
-    return (r === 2 || r === 3) && !(node.dtype ?? '').startsWith('string');
+  return plotKindOf(node) !== null;
+}
+
+/** Depth of a tree path ('/' is 0, '/entry' 1, '/entry/data' 2). */
+export function pathDepth(path: string): number {
+  return path === '/' ? 0 : path.split('/').length - 1;
+}
+
+/** The expanded groups, by levels from the root (a group's members are read before theirs). */
+export function expandedLevels(expanded: Record<string, boolean>): string[][] {
+  const levels: string[][] = [];
+  for (const [p, on] of Object.entries(expanded)) {
+    if (!on) continue;
+    (levels[pathDepth(p)] ??= []).push(p);
   }
-  return node.kind === 'group' && node.nxClass === 'NXdata';
+  return levels.filter((l) => l !== undefined).map((l) => l.sort());
+}
+
+/** `path` if the new tree has it, else its nearest ancestor that it has (at worst the root). */
+export function nearestExisting(path: string, has: (p: string) => boolean): string {
+  let p = path;
+  while (p !== '/' && p !== '' && !has(p)) p = p.slice(0, Math.max(1, p.lastIndexOf('/')));
+  return p === '' ? '/' : p;
+}
+
+/** The user-facing text of a file:changed event. */
+export function fileChangedText(event: FileChangedEvent, name: string): TreeNotice {
+  const at = new Date(event.time).toLocaleTimeString();
+  if (event.status === 'reloaded')
+    return { level: 'info', text: `${name} changed on disk and was reloaded (${at})`, time: Date.now() };
+  const why = event.error ? formatNxrError(event.error) : 'cannot be read';
+  return event.status === 'missing'
+    ? { level: 'error', text: `${name} is gone from disk (${at}): ${why}`, time: Date.now() }
+    : {
+        level: 'warn',
+        text: `${name} changed on disk but cannot be read now (${at}): ${why}`,
+        time: Date.now(),
+      };
 }
 
 /** True when a node can be expanded: a group (reached directly or through a link) with members. */
@@ -103,6 +162,7 @@ export function createTreeStore(bridge: NxrBridge): TreeStore {
       file: null,
       opening: null,
       error: null,
+      notice: null,
 
       async openFile(path) {
         const prev = get().file;
@@ -112,6 +172,7 @@ export function createTreeStore(bridge: NxrBridge): TreeStore {
           if (prev) void bridge.closeFile(prev.info.fileId).catch(() => undefined);
           set({
             opening: null,
+            notice: null,
             file: {
               info,
               nodes: { '/': { node: info.root } },
@@ -131,7 +192,7 @@ export function createTreeStore(bridge: NxrBridge): TreeStore {
       async closeFile() {
         const f = get().file;
         if (!f) return;
-        set({ file: null });
+        set({ file: null, notice: null });
         try {
           await bridge.closeFile(f.info.fileId);
         } catch (e) {
@@ -202,39 +263,75 @@ export function createTreeStore(bridge: NxrBridge): TreeStore {
         if (f) update(f.info.fileId, () => ({ expanded: { '/': true } }));
       },
 
-      async reload() {
+      async reload(options = {}) {
         const f = get().file;
-        if (!f) return;
+        if (!f) return false;
         const fileId = f.info.fileId;
-        const depth = (p: string): number => (p === '/' ? 0 : p.split('/').length - 1);
-        const wasExpanded = Object.keys(f.expanded)
-          .filter((p) => f.expanded[p])
-          .sort((a, b) => depth(a) - depth(b));
+        let info: FileInfo = f.info;
         let rootNode: NxNode;
         try {
-          const root = await bridge.getEntity(fileId, '/');
-          rootNode = { ...root, attributes: [] };
+          if (options.reopen) {
+            info = await bridge.reloadFile(fileId);
+            rootNode = info.root;
+          } else {
+            const root = await bridge.getEntity(fileId, '/');
+            rootNode = { ...root, attributes: [] };
+          }
         } catch (e) {
           set({ error: toErrorInfo(e) });
-          return;
+          return false;
         }
         const nodes: Record<string, TreeNodeState> = { '/': { node: rootNode } };
         const expanded: Record<string, boolean> = {};
-        for (const path of wasExpanded) {
-          const n = nodes[path];
-          if (!n || !isExpandable(n.node)) continue;
-          try {
-            const kids = await bridge.listChildren(fileId, path);
-            for (const k of kids) nodes[k.path] = { node: k };
-            nodes[path] = { ...n, childPaths: kids.map((k) => k.path) };
-          } catch (e) {
-            nodes[path] = { ...n, error: toErrorInfo(e) };
-          }
-          expanded[path] = true;
+        // level by level from the root, the groups of one level read together
+        for (const level of expandedLevels(f.expanded)) {
+          const open = level.filter((p) => {
+            const n = nodes[p];
+            return n !== undefined && isExpandable(n.node);
+          });
+          const lists = await Promise.all(
+            open.map((p) =>
+              bridge.listChildren(fileId, p).then(
+                (kids) => ({ kids }),
+                (e: unknown) => ({ error: toErrorInfo(e) }),
+              ),
+            ),
+          );
+          open.forEach((path, i) => {
+            const n = nodes[path]!;
+            const r = lists[i]!;
+            if ('kids' in r) {
+              for (const k of r.kids) nodes[k.path] = { node: k };
+              nodes[path] = { ...n, childPaths: r.kids.map((k) => k.path) };
+            } else nodes[path] = { ...n, error: r.error };
+            expanded[path] = true;
+          });
         }
-        const selected = nodes[f.selected] ? f.selected : '/';
-        update(fileId, () => ({ nodes, expanded, selected }));
+        const selected = nearestExisting(f.selected, (p) => nodes[p] !== undefined);
+        update(fileId, () => ({ info: { ...info, path: f.info.path }, nodes, expanded, selected }));
         await get().select(selected);
+        return true;
+      },
+
+      async fileChanged(event) {
+        const f = get().file;
+        if (!f || f.info.fileId !== event.fileId) return false;
+        const notice = fileChangedText(event, f.info.name);
+        if (event.status !== 'reloaded') {
+          set({ notice });
+          return false;
+        }
+        const ok = await get().reload();
+        if (ok && get().file?.info.fileId === event.fileId) set({ notice });
+        return ok;
+      },
+
+      notify(level, text) {
+        set({ notice: { level, text, time: Date.now() } });
+      },
+
+      dismissNotice() {
+        set({ notice: null });
       },
 
       clearError() {

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 
 import type { NxAttribute } from '../../nexus/model/types.ts';
 import { useTree } from '../state/store-context.tsx';
+import { copyText } from './copy-text.ts';
 import { formatShapeText, formatValue, kindText, linkKindText, linkTargetText } from './format.ts';
 import styles from './AttributesPanel.module.css';
 import { formatNxrError } from '../../shared/errors.ts';
@@ -49,7 +50,7 @@ export function AttributesPanel() {
         <button
           type="button"
           className={styles.copy}
-          onClick={() => void navigator.clipboard?.writeText(selected)}
+          onClick={() => void copyText(selected).catch(() => undefined)}
           title="Copy the path"
         >
           Copy path

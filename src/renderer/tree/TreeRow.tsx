@@ -19,6 +19,8 @@ export interface TreeRowProps {
   onToggle: (path: string) => void;
   /** Double-click: plot what can be plotted, else expand or collapse. */
   onActivate: (path: string) => void;
+  /** Right-click at (x, y) in the viewport: the context menu. */
+  onContextMenu: (path: string, x: number, y: number) => void;
 }
 
 function danglingTitle(node: NxNode): string {
@@ -37,6 +39,7 @@ export const TreeRow = memo(function TreeRow({
   onSelect,
   onToggle,
   onActivate,
+  onContextMenu,
 }: TreeRowProps) {
   const { node } = state;
   const expandable = isExpandable(node);
@@ -59,6 +62,11 @@ export const TreeRow = memo(function TreeRow({
       style={{ paddingLeft: `${(row.level - 1) * 16 + 4}px` }}
       onClick={() => onSelect(row.path)}
       onDoubleClick={() => onActivate(row.path)}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        onContextMenu(row.path, e.clientX, e.clientY);
+      }}
+      aria-haspopup="menu"
       title={node.dangling ? danglingTitle(node) : row.path}
     >
       <span
