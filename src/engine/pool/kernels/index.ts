@@ -7,6 +7,7 @@ import { findMaximumKernel } from './find-maximum.ts';
 import { findPeaksKernel } from './find-peaks.ts';
 import { frameStatsKernel } from './frame-stats.ts';
 import { prepareMaskKernel } from './prepare-mask.ts';
+import { sumFramesKernel } from './sum-frames.ts';
 import { transformKernel } from './transform.ts';
 
 export const kernels = {
@@ -15,6 +16,7 @@ export const kernels = {
   'find-peaks': findPeaksKernel,
   transform: transformKernel,
   'prepare-mask': prepareMaskKernel,
+  'sum-frames': sumFramesKernel,
 } satisfies Record<string, FrameKernel<never, unknown>>;
 
 export type KernelName = keyof typeof kernels;
