@@ -20,6 +20,15 @@ import {
 } from '../shared/experiment-jobs.ts';
 import type { RefineJobContext } from './refine-jobs.ts';
 import { checkRequestFields, type RequestFieldSpec } from './request-fields.ts';
+import {
+  editSettingsJob,
+  newConfigurationJob,
+  newExperimentJob,
+  newSampleJob,
+  newScanJob,
+  readExperimentJob,
+  readSettingsJob,
+} from './experiment/jobs.ts';
 
 /** Job bodies by kind. */
 export const experimentJobBodies: {
@@ -27,10 +36,57 @@ export const experimentJobBodies: {
     req: Extract<ExperimentJobRequest, { kind: K }>,
     ctx: RefineJobContext,
   ) => Promise<ExperimentJobResultMap[K]>;
-} = {};
+} = {
+  'new-experiment': newExperimentJob,
+  'new-configuration': newConfigurationJob,
+  'new-sample': newSampleJob,
+  'new-scan': newScanJob,
+  'read-experiment': readExperimentJob,
+  'read-settings': readSettingsJob,
+  'edit-settings': editSettingsJob,
+};
 
 /** Field types of each request; `directory` (directory jobs) and `entry` (file jobs) included. */
-const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } = {};
+const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } = {
+  'new-experiment': {
+    fields: {
+      directory: 'string',
+      source: 'string',
+      instrument: 'string',
+      rawHome: 'string',
+      rawPath: 'string',
+      analysisPath: 'string',
+      experiment: 'string',
+      overwrite: 'boolean',
+    },
+    required: ['directory'],
+  },
+  'new-configuration': {
+    fields: { directory: 'string', name: 'string', values: 'object', overwrite: 'boolean' },
+    required: ['directory', 'name', 'values'],
+  },
+  'new-sample': {
+    fields: { directory: 'string', sample: 'string', label: 'string' },
+    required: ['directory', 'sample', 'label'],
+  },
+  'new-scan': {
+    fields: {
+      directory: 'string',
+      sample: 'string',
+      label: 'string',
+      configuration: 'string',
+      values: 'object',
+      overwrite: 'boolean',
+    },
+    required: ['directory', 'sample', 'label', 'configuration', 'values'],
+  },
+  'read-experiment': { fields: { directory: 'string', configuration: 'string' }, required: ['directory'] },
+  'read-settings': { fields: { directory: 'string', scope: 'string' }, required: ['scope'] },
+  'edit-settings': {
+    fields: { directory: 'string', scope: 'string', values: 'object' },
+    required: ['scope', 'values'],
+  },
+};
 
 /**
  * Throws BAD_PARAMETER for a request with unknown, missing or mistyped fields, or a host path

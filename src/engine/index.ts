@@ -45,7 +45,7 @@ import { readEntryGeometry, readOrientationMatrix } from './jobs/read-entry-geom
 import { readSampleLattice } from './jobs/read-sample-lattice.ts';
 import { checkRefineRequest, refineJobBodies, type RefineJobContext } from './refine-jobs.ts';
 import { checkExperimentRequest, experimentJobBodies } from './experiment-jobs.ts';
-import { isExperimentJobKind } from '../shared/experiment-jobs.ts';
+import { isExperimentJobKind, type ExperimentJobRequest } from '../shared/experiment-jobs.ts';
 import { FramePool } from './pool/frame-pool.ts';
 import { toFrameArray } from './pool/frame-source.ts';
 import { mergeFrameStats } from './pool/kernels/frame-stats.ts';
@@ -521,14 +521,15 @@ export function createEngine(options: EngineOptions = {}) {
         const fileId = (r as { fileId?: unknown }).fileId;
         if (fileId !== undefined) fileOf(String(fileId));
       } else {
-        if (typeof request.fileId !== 'string') {
-          throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId` });
+        const r = request as Exclude<JobRequest, ExperimentJobRequest>;
+        if (typeof r.fileId !== 'string') {
+          throw new NxrError({ code: 'BAD_PARAMETER', message: `${r.kind} needs a fileId` });
         }
-        if (request.kind === 'frame-stats' && typeof request.path !== 'string') {
-          throw new NxrError({ code: 'BAD_PARAMETER', message: `${request.kind} needs a fileId and a path` });
+        if (r.kind === 'frame-stats' && typeof r.path !== 'string') {
+          throw new NxrError({ code: 'BAD_PARAMETER', message: `${r.kind} needs a fileId and a path` });
         }
-        if (request.kind !== 'frame-stats') checkRefineRequest(request);
-        fileOf(request.fileId);
+        if (r.kind !== 'frame-stats') checkRefineRequest(r);
+        fileOf(r.fileId);
       }
       const jobId = `j${nextJob++}`;
       const controller = new AbortController();

@@ -52,6 +52,8 @@ export interface FieldOptions {
   dtype?: WriteDtype;
   /** Shape of a multi-dimensional array (row-major data). @default [data.length] or [] for scalars */
   shape?: number[];
+  /** Compress a numeric array (stored as one chunk), e.g. a 2-D pixel mask. @default none */
+  compression?: Compression;
 }
 
 /** Frame-stack compression. bslz4 = bitshuffle+LZ4 (filter 32008, cd [0, 2]) as Dectris/NXRefine use. */

@@ -14,22 +14,197 @@
  * `ExperimentJobRequest`, `ExperimentJobResultMap` and `experimentJobKinds`, and its host-path
  * fields. src/shared/jobs.ts folds these into JobRequest / JobResultMap / jobKinds.
  */
+import type { ConfigurationSettings, DetectorPosition } from '../refine/experiment/configuration.ts';
+import type { ScanPosition, ScanSettings } from '../refine/experiment/scan.ts';
+import type { Settings, SettingsScope, SettingValue } from '../refine/settings/settings-ini.ts';
 
 // ---- job sections (one per job; keep each job's types together) ----
+
+// ---- New Experiment, New Configuration, New Sample, New Scan, Edit Settings (issue 8 items 3, 6)
+
+/** New Experiment: make the experiment directory `directory` with tasks/settings.ini. */
+export interface NewExperimentRequest {
+  kind: 'new-experiment';
+  /** The experiment directory to create (= <analysis_home>/<experiment>[/<analysis_path>]). */
+  directory: string;
+  source?: string;
+  /** A registered beamline name. */
+  instrument?: string;
+  /** Raw Home Directory (stored as typed: an absolute path on the machine with the raw data). */
+  rawHome?: string;
+  rawPath?: string;
+  /** Analysis Subdirectory: `directory` must end with it. */
+  analysisPath?: string;
+  /** Name of Experiment: checked against `directory`. */
+  experiment?: string;
+  /** Replace the settings of an existing experiment. */
+  overwrite?: boolean;
+}
+export interface NewExperimentSummary {
+  /** Folders and files made, relative to `directory` ('.' = the directory itself). */
+  created: string[];
+  existing: string[];
+  /** 'tasks/settings.ini' */
+  settingsFile: string;
+  /** Whether the settings were copied from a server settings file (else the built-in defaults). */
+  fromServer: boolean;
+  /** The [instrument] values written (analysis_home left out: a host path). */
+  instrument: Record<string, SettingValue>;
+}
+
+/** New Configuration: write configurations/<name>.nxs. */
+export interface NewConfigurationRequest {
+  kind: 'new-configuration';
+  /** The experiment directory. */
+  directory: string;
+  name: string;
+  values: ConfigurationSettings;
+  overwrite?: boolean;
+}
+export interface NewConfigurationSummary {
+  /** 'configurations/<name>.nxs' */
+  file: string;
+  entries: string[];
+  detector: { name: string; shape: [number, number]; pixelSize: number; maskedPixels: number | null };
+  nframes: number;
+}
+
+/** New Sample: make <sample>/<label>. */
+export interface NewSampleRequest {
+  kind: 'new-sample';
+  directory: string;
+  sample: string;
+  label: string;
+}
+export interface NewSampleSummary {
+  /** '<sample>/<label>' */
+  labelDir: string;
+  created: boolean;
+}
+
+/** New Scan: <sample>/<label>/<sample>_<scan>.nxs from a configuration. */
+export interface NewScanRequest {
+  kind: 'new-scan';
+  directory: string;
+  sample: string;
+  label: string;
+  /** Configuration name in configurations/. */
+  configuration: string;
+  /** Scan values; those left out come from the configuration. */
+  values: Partial<Omit<ScanSettings, 'positions'>> & {
+    scan: string;
+    positions?: Array<Partial<ScanPosition>>;
+  };
+  overwrite?: boolean;
+}
+export interface NewScanSummary {
+  /** Relative to `directory`. */
+  wrapperFile: string;
+  scanDir: string;
+  /** Per entry: link file (relative to the wrapper's folder), path, and whether the file exists. */
+  links: Array<{ entry: string; file: string; path: string; exists: boolean }>;
+  nframes: number;
+}
+
+/** Read an experiment directory for the New … dialogs (read-only). */
+export interface ReadExperimentRequest {
+  kind: 'read-experiment';
+  directory: string;
+  /** Also summarise this configuration (New Scan's defaults). */
+  configuration?: string;
+}
+export interface ReadExperimentSummary {
+  /** The directory has tasks/ or configurations/. */
+  isExperiment: boolean;
+  /** tasks/settings.ini, defaults filled (the defaults when there is none). */
+  settings: Settings;
+  hasSettingsFile: boolean;
+  samples: Array<{ sample: string; label: string; scans: string[] }>;
+  configurations: string[];
+  configuration?: {
+    name: string;
+    entries: string[];
+    shape: [number, number];
+    phiStart: number;
+    phiEnd: number;
+    phiStep: number;
+    frameRate: number;
+    positions: DetectorPosition[];
+  };
+}
+
+export interface SettingsSummary {
+  scope: SettingsScope;
+  /** 'tasks/settings.ini' (relative to `directory`) or, for the server, the file's name in its folder. */
+  file: string;
+  exists: boolean;
+  sections: Array<{
+    name: string;
+    entries: Array<{
+      key: string;
+      value: SettingValue;
+      text: string;
+      origin: 'file' | 'default';
+      label?: string;
+    }>;
+  }>;
+  dropped: Array<{ section: string; key: string; value: SettingValue }>;
+  problems: Array<{ section: string; key: string; message: string }>;
+  /** Registered beamline names. */
+  instruments: string[];
+}
+
+/** Edit Settings, reading: an experiment's tasks/settings.ini, or the server settings. */
+export interface ReadSettingsRequest {
+  kind: 'read-settings';
+  scope: SettingsScope;
+  /** The experiment directory (experiment scope). */
+  directory?: string;
+}
+
+/** Edit Settings, saving: values by 'section.key' (text as settings.ini holds it, or typed). */
+export interface EditSettingsRequest {
+  kind: 'edit-settings';
+  scope: SettingsScope;
+  directory?: string;
+  values: Record<string, SettingValue>;
+}
+export interface EditSettingsSummary extends SettingsSummary {
+  changed: Array<{ section: string; key: string; from: SettingValue | null; to: SettingValue }>;
+}
 
 // ---- the unions ----
 
 /** Every Experiment job request. */
-export type ExperimentJobRequest = never;
+export type ExperimentJobRequest =
+  | NewExperimentRequest
+  | NewConfigurationRequest
+  | NewSampleRequest
+  | NewScanRequest
+  | ReadExperimentRequest
+  | ReadSettingsRequest
+  | EditSettingsRequest;
 
-// (empty only until the first Experiment job lands)
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ExperimentJobResultMap {
-  // 'kind': Summary;
+  'new-experiment': NewExperimentSummary;
+  'new-configuration': NewConfigurationSummary;
+  'new-sample': NewSampleSummary;
+  'new-scan': NewScanSummary;
+  'read-experiment': ReadExperimentSummary;
+  'read-settings': SettingsSummary;
+  'edit-settings': EditSettingsSummary;
 }
 
 /** Kinds of the Experiment jobs the engine runs. */
-export const experimentJobKinds = [] as const satisfies readonly ExperimentJobRequest['kind'][];
+export const experimentJobKinds = [
+  'new-experiment',
+  'new-configuration',
+  'new-sample',
+  'new-scan',
+  'read-experiment',
+  'read-settings',
+  'edit-settings',
+] as const satisfies readonly ExperimentJobRequest['kind'][];
 
 export type ExperimentJobKind = (typeof experimentJobKinds)[number];
 

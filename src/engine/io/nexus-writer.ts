@@ -302,28 +302,36 @@ export class NexusFileWriter extends NexusFile implements NexusWriter {
       if (this.linkExists(p)) {
         if (!this.overwriteInPlace(p, prep)) {
           this.remove(p);
-          this.createField(p, prep);
+          this.createField(p, prep, opts.compression);
         }
       } else {
-        this.createField(p, prep);
+        this.createField(p, prep, opts.compression);
       }
       if (opts.units !== undefined) this.writeAttr(p, 'units', opts.units);
       for (const [k, v] of Object.entries(opts.attrs ?? {})) this.writeAttr(p, k, v);
     });
   }
 
-  private createField(p: string, prep: Prepared): void {
+  private createField(p: string, prep: Prepared, compression?: Compression): void {
     const g = this.ensureParents(p);
     const name = baseName(p);
     if (prep.dtype === 'string') {
       g.create_dataset({ name, data: prep.data as string | string[], shape: prep.shape });
     } else {
-      g.create_dataset({
+      const args: Parameters<H5Group['create_dataset']>[0] = {
         name,
         data: prep.data as NumericArray,
         shape: prep.shape,
         dtype: H5_DTYPE[prep.dtype],
-      });
+      };
+      // a compressed array is one chunk (HDF5 needs chunks for filters)
+      const filter = compression !== undefined ? compressionFilter(compression) : null;
+      if (filter && prep.shape.length > 0 && prep.shape.every((n) => n > 0)) {
+        args.chunks = prep.shape;
+        args.compression = filter.id;
+        args.compression_opts = filter.opts;
+      }
+      g.create_dataset(args);
     }
   }
 

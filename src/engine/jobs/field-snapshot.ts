@@ -14,6 +14,8 @@ export interface FieldSnapshot {
   dtype: WriteDtype;
   shape: number[];
   attrs: Record<string, AttrValue>;
+  /** gzip level of a gzip-compressed array (kept by the copy). */
+  gzip?: number;
 }
 
 function writeDtypeOf(t: NxDtype | undefined): WriteDtype | undefined {
@@ -72,12 +74,18 @@ export function snapshotField(f: NexusReader, path: string): FieldSnapshot | und
     const v = attrValue(a.value);
     if (v !== undefined) attrs[a.name] = v;
   }
-  return { value, dtype, shape, attrs };
+  const gz = node.filters?.find((x) => x.id === 1);
+  return { value, dtype, shape, attrs, ...(gz !== undefined ? { gzip: gz.cdValues[0] ?? 4 } : {}) };
 }
 
 /** Write a snapshot at `path` (replacing what is there). */
 export function writeSnapshot(w: NexusWriter, path: string, s: FieldSnapshot): void {
-  w.field(path, s.value, { dtype: s.dtype, shape: s.shape, attrs: s.attrs });
+  w.field(path, s.value, {
+    dtype: s.dtype,
+    shape: s.shape,
+    attrs: s.attrs,
+    ...(s.gzip !== undefined ? { compression: { gzip: s.gzip } } : {}),
+  });
 }
 
 /** Copy one field; returns false when the source has none. */

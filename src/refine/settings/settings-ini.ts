@@ -1,14 +1,16 @@
 /**
  * NXRefine's settings.ini (nxrefine-spec.md §2.2–2.3): sections [instrument], [nxrefine],
- * [nxreduce] (and [server] on the server file). Values are parsed as NXSettings.get does:
+ * [nxreduce] (and [server], [nodes] on the server file). Values are parsed as NXSettings.get does:
  * None/none/'' → null; True/true/Yes/yes/Y/y → true; False/false/No/no/N/n → false; numbers →
- * number; anything else → string. Numbers are written with Python's '%g'.
+ * number (Python's float(): also inf, nan); anything else → string. Numbers are written with
+ * Python's '%g'. A key without a value (configparser's allow_no_value, e.g. the host names of
+ * [nodes]) reads as null.
  */
 export type SettingValue = string | number | boolean | null;
 export type SettingsSection = Record<string, SettingValue>;
 export type Settings = Record<string, SettingsSection>;
 
-/** Built-in defaults of the classic version (spec §2.3). */
+/** Built-in defaults of the classic version (spec §2.3) for an experiment's tasks/settings.ini. */
 export const DEFAULT_SETTINGS: Settings = {
   instrument: {
     source: null,
@@ -50,12 +52,32 @@ export const DEFAULT_SETTINGS: Settings = {
   },
 };
 
+/** The [server] section of the server settings file (spec §2.3). */
+export const SERVER_DEFAULTS: Settings = {
+  server: {
+    type: 'multicore',
+    cores: 4,
+    concurrent: true,
+    run_command: null,
+    template: null,
+    cctw: 'cctw',
+  },
+};
+
+/** Defaults of the server settings file: [server], then the experiment sections. */
+export const DEFAULT_SERVER_SETTINGS: Settings = { ...SERVER_DEFAULTS, ...DEFAULT_SETTINGS };
+
+/** Sections only the server file has; removed when the server file is copied into an experiment. */
+export const SERVER_ONLY_SECTIONS: readonly string[] = ['server', 'nodes', 'setup'];
+
 export function parseSettingValue(raw: string): SettingValue {
   const v = raw.trim();
   if (v === '' || v === 'None' || v === 'none') return null;
   if (['True', 'true', 'Yes', 'yes', 'Y', 'y'].includes(v)) return true;
   if (['False', 'false', 'No', 'no', 'N', 'n'].includes(v)) return false;
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v)) return Number(v);
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(v);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
   return v;
 }
 
@@ -94,18 +116,21 @@ export function parseSettingsIni(text: string): Settings {
       section = out[name] ?? (out[name] = {});
       continue;
     }
+    if (!section) throw new Error(`settings.ini: cannot parse line '${rawLine}' (outside any [section])`);
     const m = /^([^=:]+)[=:](.*)$/.exec(line);
-    if (!m || !section) throw new Error(`settings.ini: cannot parse line '${rawLine}'`);
-    section[m[1]!.trim().toLowerCase()] = parseSettingValue(m[2]!);
+    if (m) section[m[1]!.trim().toLowerCase()] = parseSettingValue(m[2]!);
+    else section[line.toLowerCase()] = null; // a key without a value
   }
   return out;
 }
 
+/** INI text as configparser writes it (`key = value`; the host names of [nodes] bare). */
 export function formatSettingsIni(settings: Settings): string {
   const parts: string[] = [];
   for (const [name, section] of Object.entries(settings)) {
     parts.push(`[${name}]`);
-    for (const [key, value] of Object.entries(section)) parts.push(`${key} = ${formatSettingValue(value)}`);
+    for (const [key, value] of Object.entries(section))
+      parts.push(name === 'nodes' && value === null ? key : `${key} = ${formatSettingValue(value)}`);
     parts.push('');
   }
   return parts.join('\n');
@@ -118,4 +143,64 @@ export function withDefaults(settings: Settings, defaults: Settings = DEFAULT_SE
     out[name] = { ...section, ...(settings[name] ?? {}) };
   for (const [name, section] of Object.entries(settings)) if (!(name in out)) out[name] = { ...section };
   return out;
+}
+
+export type SettingsScope = 'server' | 'experiment';
+
+/** The sections NXSettings keeps in order for a scope, with their defaults. */
+export function defaultsFor(scope: SettingsScope): Settings {
+  return scope === 'server' ? DEFAULT_SERVER_SETTINGS : DEFAULT_SETTINGS;
+}
+
+export interface NormalizedSettings {
+  /** Known sections in NXRefine's order with every key (file order, then missing defaults), then other sections. */
+  settings: Settings;
+  /** Keys taken from the defaults because the file lacks them. */
+  filled: Array<{ section: string; key: string }>;
+  /** Unknown keys of known sections, and the server-only sections of an experiment file: removed. */
+  dropped: Array<{ section: string; key: string; value: SettingValue }>;
+}
+
+/**
+ * NXSettings' clean-up when it reads a file: missing sections and keys are filled from the
+ * defaults, keys a known section does not have are removed; other sections are kept as they are
+ * (e.g. [nodes] of the server file). For an experiment file, the server-only sections are removed.
+ */
+export function normalizeSettings(settings: Settings, scope: SettingsScope): NormalizedSettings {
+  const defaults = defaultsFor(scope);
+  const out: Settings = {};
+  const filled: NormalizedSettings['filled'] = [];
+  const dropped: NormalizedSettings['dropped'] = [];
+  for (const [name, defs] of Object.entries(defaults)) {
+    const given = settings[name] ?? {};
+    const section: SettingsSection = {};
+    for (const [key, value] of Object.entries(given)) {
+      if (key in defs) section[key] = value;
+      else dropped.push({ section: name, key, value });
+    }
+    for (const [key, value] of Object.entries(defs)) {
+      if (!(key in section)) {
+        section[key] = value;
+        filled.push({ section: name, key });
+      }
+    }
+    out[name] = section;
+  }
+  for (const [name, section] of Object.entries(settings)) {
+    if (name in out) continue;
+    if (scope === 'experiment' && SERVER_ONLY_SECTIONS.includes(name)) {
+      for (const [key, value] of Object.entries(section)) dropped.push({ section: name, key, value });
+      continue;
+    }
+    out[name] = { ...section };
+  }
+  return { settings: out, filled, dropped };
+}
+
+/**
+ * An experiment's tasks/settings.ini made from the server settings (NXSettings(create=True) copies
+ * the server file): server-only sections removed, defaults filled, unknown keys dropped.
+ */
+export function experimentSettingsFromServer(server: Settings | undefined): Settings {
+  return normalizeSettings(server ?? {}, 'experiment').settings;
 }

@@ -83,7 +83,8 @@ export function createJobStore(
       async start(request, owner) {
         const { jobId } = await bridge.startJob(request);
         slot(jobId);
-        patch(jobId, request.kind, () => ({ owner, fileId: request.fileId }));
+        const fileId = 'fileId' in request ? request.fileId : undefined;
+        patch(jobId, request.kind, () => ({ owner, ...(fileId !== undefined ? { fileId } : {}) }));
         notify(get().jobs[jobId]); // it may have ended before its id came back
         return jobId;
       },
