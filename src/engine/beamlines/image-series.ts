@@ -107,7 +107,7 @@ export interface DetectorImage {
   data: Int32Array | Uint32Array | Int16Array | Uint16Array | Float32Array | Float64Array | Uint8Array;
 }
 
-function decodeTiff(bytes: Uint8Array, file: string): DetectorImage {
+export function decodeTiff(bytes: Uint8Array, file: string): DetectorImage {
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let ifds: UTIF.IFD[];
   try {
