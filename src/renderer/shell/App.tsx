@@ -13,6 +13,7 @@ import { RefineMenu } from '../dialogs/RefineMenu.tsx';
 import { ExperimentDialogs, ExperimentMenu } from '../experiment/ExperimentDialogs.tsx';
 import { warmUpColorWorker } from '../plot/colormap-client.ts';
 import { FramePlot } from '../plot/FramePlot.tsx';
+import { plotKindOf } from '../plot/line-data.ts';
 import { LinePlot } from '../plot/LinePlot.tsx';
 import { HklSlicePlot } from '../plot/HklSlicePlot.tsx';
 import { loadPlotly } from '../plot/load-plotly.ts';
@@ -149,7 +150,9 @@ export function App() {
         </button>
         <button
           type="button"
-          disabled={!file || !selectedNode || !isPlottable(selectedNode)}
+          disabled={
+            !file || !selectedNode || !isPlottable(selectedNode) || plotKindOf(selectedNode) === 'line'
+          }
           onClick={() => file && void plotStore.getState().plot(file.info.fileId, file.selected, 0, 'hkl')}
           title="Plot the selected 3-D dataset or NXdata group as slices (H, K or L constant)"
         >

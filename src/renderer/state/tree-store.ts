@@ -105,6 +105,16 @@ export function nearestExisting(path: string, has: (p: string) => boolean): stri
   return p === '' ? '/' : p;
 }
 
+/** True when a reloaded node shows the same as before (same node, same members, no error). */
+export function sameNodeState(a: TreeNodeState, b: TreeNodeState): boolean {
+  if (a.loading || b.loading || a.error || b.error) return false;
+  const ka = a.childPaths;
+  const kb = b.childPaths;
+  if ((ka === undefined) !== (kb === undefined)) return false;
+  if (ka && kb && (ka.length !== kb.length || ka.some((p, i) => p !== kb[i]))) return false;
+  return JSON.stringify(a.node) === JSON.stringify(b.node);
+}
+
 /** The user-facing text of a file:changed event. */
 export function fileChangedText(event: FileChangedEvent, name: string): TreeNotice {
   const at = new Date(event.time).toLocaleTimeString();
@@ -306,6 +316,11 @@ export function createTreeStore(bridge: NxrBridge): TreeStore {
             } else nodes[path] = { ...n, error: r.error };
             expanded[path] = true;
           });
+        }
+        // rows that did not change keep their state object (their memoised rows are not redrawn)
+        for (const [p, n] of Object.entries(nodes)) {
+          const old = f.nodes[p];
+          if (old && sameNodeState(old, n)) nodes[p] = old;
         }
         const selected = nearestExisting(f.selected, (p) => nodes[p] !== undefined);
         update(fileId, () => ({ info: { ...info, path: f.info.path }, nodes, expanded, selected }));

@@ -75,6 +75,22 @@ export function TreeView() {
     },
     [select],
   );
+  // one ref callback per row, kept between renders (a new one would re-render every memoised row)
+  const refCallbacks = useRef(new Map<string, (el: HTMLLIElement | null) => void>());
+  const rowRef = useCallback((path: string) => {
+    let cb = refCallbacks.current.get(path);
+    if (!cb) {
+      cb = (el) => {
+        if (el) refs.current.set(path, el);
+        else {
+          refs.current.delete(path);
+          refCallbacks.current.delete(path);
+        }
+      };
+      refCallbacks.current.set(path, cb);
+    }
+    return cb;
+  }, []);
   const menuPath = menu?.path;
   const closeMenu = useCallback(
     (refocus: boolean) => {
@@ -188,10 +204,7 @@ export function TreeView() {
               onToggle={onToggle}
               onActivate={onActivate}
               onContextMenu={onContextMenu}
-              rowRef={(el) => {
-                if (el) refs.current.set(row.path, el);
-                else refs.current.delete(row.path);
-              }}
+              rowRef={rowRef(row.path)}
             />
           );
         })}

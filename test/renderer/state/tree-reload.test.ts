@@ -14,6 +14,7 @@ import {
   expandedLevels,
   fileChangedText,
   nearestExisting,
+  sameNodeState,
   visibleRows,
   type TreeStore,
 } from '../../../src/renderer/state/tree-store.ts';
@@ -45,6 +46,23 @@ describe('reload state helpers', () => {
     expect(nearestExisting('/f1/summed_frames/summed_frames', has)).toBe('/f1');
     expect(nearestExisting('/other/x', has)).toBe('/');
     expect(nearestExisting('/', has)).toBe('/');
+  });
+
+  it('keeps a row’s state object only when nothing it shows changed', () => {
+    const node = {
+      name: 'x',
+      path: '/x',
+      kind: 'dataset' as const,
+      attributes: [],
+      shape: [3],
+      dtype: '<f8',
+    };
+    const a = { node, childPaths: ['/x/a'] };
+    expect(sameNodeState(a, { node: { ...node }, childPaths: ['/x/a'] })).toBe(true);
+    expect(sameNodeState(a, { node: { ...node, shape: [4] }, childPaths: ['/x/a'] })).toBe(false);
+    expect(sameNodeState(a, { node, childPaths: ['/x/a', '/x/b'] })).toBe(false);
+    expect(sameNodeState(a, { node })).toBe(false);
+    expect(sameNodeState({ node }, { node, error: { code: 'INTERNAL', message: 'x' } })).toBe(false);
   });
 
   it('words the file:changed notices', () => {
