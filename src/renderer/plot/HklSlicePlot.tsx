@@ -141,6 +141,8 @@ export function HklSlicePlot() {
   const latest = useRef({ image, values, source });
   latest.current = { image, values, source };
   const hooked = useRef(false);
+  /** The axes the figure was made for (slice direction, true shape). */
+  const plotRevision = useRef<string | null>(null);
 
   // A new target (or the same one after a job rewrote the file): read it.
   useEffect(() => {
@@ -172,6 +174,7 @@ export function HklSlicePlot() {
       const xPos = bottomTickPositions(g, xTicks, vBottom);
       const xShown = xTicks.map((t, i) => [xPos[i]!, t] as const).filter(([p]) => p >= uLo && p <= uHi);
       const lines = showGrid ? gridLines(g, xTicks, yTicks, xExt, yExt) : { u: [], v: [] };
+      const revision = `${src.fileId}:${src.signalPath}:${image.constant}:${isSkewed(g) ? 'skew' : 'flat'}:${m.aspect}`;
       const w = image.window;
       const du = (w.u1 - w.u0) / w.width;
       const dv = (w.v1 - w.v0) / w.height;
@@ -204,6 +207,7 @@ export function HklSlicePlot() {
         xaxis: {
           title: { text: src.dims[x].label },
           range: [bounds.u[0], bounds.u[1]],
+          autorange: false,
           constrain: 'domain',
           zeroline: false,
           showgrid: false,
@@ -215,6 +219,7 @@ export function HklSlicePlot() {
         yaxis: {
           title: { text: src.dims[y].label },
           range: [bounds.v[0], bounds.v[1]],
+          autorange: false,
           scaleanchor: 'x',
           scaleratio: m.aspect,
           constrain: 'domain',
@@ -228,7 +233,7 @@ export function HklSlicePlot() {
         showlegend: false,
         dragmode: 'zoom',
         hovermode: false,
-        uirevision: `${src.fileId}:${src.signalPath}:${image.constant}:${isSkewed(g) ? 'skew' : 'flat'}:${m.aspect}`,
+        uirevision: revision,
         paper_bgcolor: 'rgba(0,0,0,0)',
         plot_bgcolor: 'rgb(238,238,238)',
       };
@@ -239,6 +244,12 @@ export function HklSlicePlot() {
         modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toImage'],
       };
       const tPlot = performance.now();
+      if (plotRevision.current !== null && plotRevision.current !== revision) {
+        // other axes: a new figure (plotly's react kept the old x range across a uirevision change)
+        Plotly.purge(el);
+        hooked.current = false;
+      }
+      plotRevision.current = revision;
       const gd = await Plotly.react(el, data, layout, config);
       const plotTook = performance.now() - tPlot;
       if (!hooked.current) {
@@ -377,6 +388,13 @@ export function HklSlicePlot() {
       aria-label="HKL slice"
       role="region"
       data-slice-shown={shown}
+      data-image-window={
+        image
+          ? [image.window.u0, image.window.u1, image.window.v0, image.window.v1]
+              .map((x) => x.toFixed(4))
+              .join(' ')
+          : ''
+      }
       data-display-ms={displayMs !== null ? displayMs.toFixed(0) : ''}
     >
       <div className={styles.toolbar}>

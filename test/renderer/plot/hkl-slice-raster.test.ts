@@ -4,17 +4,15 @@
 // (h, k, l) an independent inverse (from the B matrix) gives; on a simulated hexagonal rotation
 // transformed by Transform Data, every strong Bragg reflection in an L plane shows at its integer
 // (h, k) in the skewed plot.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openNexusFile, type NexusFile } from '../../../src/engine/io/nexus-file.ts';
-import { updateNexusFile } from '../../../src/engine/io/nexus-writer.ts';
 import { readSlab } from '../../../src/engine/io/read-slab.ts';
 import { transformData, type TransformDataResult } from '../../../src/engine/jobs/transform.ts';
-import { simulateExperiment } from '../../../src/engine/simulate/simulate-experiment.ts';
 import {
   axisSampling,
   fromPlot,
@@ -27,10 +25,8 @@ import {
   type AxisSampling,
   type SliceGeometry,
 } from '../../../src/nexus/nxdata/hkl-slice.ts';
-import type { Mat3, UnitCell } from '../../../src/refine/geometry/models.ts';
+import type { UnitCell } from '../../../src/refine/geometry/models.ts';
 import { computeBMatrix } from '../../../src/refine/lattice/b-matrix.ts';
-import { toNxRefineOrientationMatrix } from '../../../src/refine/orient/orientation-matrix-convention.ts';
-import type { SimulatedReflection } from '../../../src/refine/simulate/models.ts';
 import { INDEX_NAN, INDEX_NEGATIVE, LEVELS } from '../../../src/renderer/plot/colormap.ts';
 import {
   INDEX_OUTSIDE,
@@ -44,6 +40,11 @@ import {
   type RasterWindow,
   type SliceGrid,
 } from '../../../src/renderer/plot/hkl-slice-raster.ts';
+import {
+  simulateHexagonalScan,
+  strongHexagonalReflections,
+  type HexagonalTruth,
+} from '../../helpers/hexagonal-scan.ts';
 import { writeSyntheticTransform, type SyntheticTransform } from '../../helpers/hkl-transform.ts';
 
 /** The sample whose cell holds `value`, by scanning every centre (no shortcuts). */
@@ -315,54 +316,22 @@ describe('on a synthetic hexagonal transform (values known)', () => {
   });
 });
 
-interface SimTruth {
-  crystal: { cell: UnitCell; U: Mat3 };
-  defects: { hotPixels: Array<{ x: number; y: number }> };
-  entries: Array<{ reflections: SimulatedReflection[]; geometry: { shape: [number, number] } }>;
-}
-
 describe('a simulated hexagonal rotation through Transform Data', () => {
   let dir: string;
-  let truth: SimTruth;
+  let truth: HexagonalTruth;
   let result: TransformDataResult;
   let f: NexusFile;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nxr-hkl-hex-'));
-    const s = await simulateExperiment({
-      outDir: dir,
-      preset: 'tiny',
-      seed: 3,
-      cell: { a: 3.9, b: 3.9, c: 6.2, alpha: 90, beta: 90, gamma: 120 },
-      spaceGroup: 'P 6/m m m',
-      entries: 1,
-      compression: 'bslz4',
-      dtype: 'int32',
-      sample: 'sim',
-      label: 'xtal1',
-      scan: '300K',
-    });
-    truth = JSON.parse(readFileSync(s.truthFile, 'utf8')) as SimTruth;
-    // what Define Lattice and Refine Lattice leave: the cell and the truth U; and Find Maximum's
-    // hot pixels in the mask (a hot pixel draws an arc through the grid, brighter than some peaks)
-    await updateNexusFile(s.wrapperFile, (w) => {
-      for (const [key, v] of Object.entries(truth.crystal.cell)) w.field(`/entry/sample/unitcell_${key}`, v);
-      w.field(
-        '/f1/instrument/detector/orientation_matrix',
-        Float64Array.from(toNxRefineOrientationMatrix(truth.crystal.U, truth.crystal.cell).flat()),
-        { shape: [3, 3] },
-      );
-      const [ny, nx] = truth.entries[0]!.geometry.shape;
-      const mask = Int8Array.from(w.readValue('/f1/instrument/detector/pixel_mask') as Int8Array);
-      for (const p of truth.defects.hotPixels) mask[p.y * nx + p.x] = 1;
-      w.field('/f1/instrument/detector/pixel_mask', mask, { shape: [ny, nx], dtype: '<i1' });
-    });
+    const scan = await simulateHexagonalScan(dir);
+    truth = scan.truth;
     result = await transformData({
-      file: s.wrapperFile,
+      file: scan.wrapper,
       entry: 'f1',
       grid: { h: [-4, 0.02, 4], k: [-4, 0.02, 4], l: [-6, 0.05, 6] },
     });
-    f = await openNexusFile(s.wrapperFile);
+    f = await openNexusFile(scan.wrapper);
   }, 120_000);
 
   afterAll(() => {
@@ -373,20 +342,7 @@ describe('a simulated hexagonal rotation through Transform Data', () => {
   it('every strong reflection shows at its integer (h, k) in its skewed L slice (γ* = 60°)', () => {
     const { g, h, k, l } = lSliceOf(f, '/f1/transform');
     expect(g.angleDeg).toBeCloseTo(60, 9);
-    const [ny, nx] = truth.entries[0]!.geometry.shape;
-    const strong = truth.entries[0]!.reflections.filter(
-      (r) =>
-        r.counts > 2e5 &&
-        !r.peakMasked &&
-        r.frame > 15 &&
-        r.frame < 385 &&
-        r.x > 4 &&
-        r.x < nx - 5 &&
-        r.y > 4 &&
-        r.y < ny - 5 &&
-        Math.abs(r.h) <= 3.9 &&
-        Math.abs(r.k) <= 3.9,
-    );
+    const strong = strongHexagonalReflections(truth);
     expect(strong.length).toBeGreaterThan(20);
     expect(strong.some((r) => r.l === 0)).toBe(true);
     const missed: string[] = [];
