@@ -29,6 +29,7 @@ import {
   readExperimentJob,
   readSettingsJob,
 } from './experiment/jobs.ts';
+import { importScansJob, listRawScansJob, listScanFilesJob, sumScansJob } from './jobs/scan-job-bodies.ts';
 
 /** Job bodies by kind. */
 export const experimentJobBodies: {
@@ -44,6 +45,10 @@ export const experimentJobBodies: {
   'read-experiment': readExperimentJob,
   'read-settings': readSettingsJob,
   'edit-settings': editSettingsJob,
+  'list-raw-scans': listRawScansJob,
+  'import-scans': importScansJob,
+  'list-scan-files': listScanFilesJob,
+  'sum-scans': sumScansJob,
 };
 
 /** Field types of each request; `directory` (directory jobs) and `entry` (file jobs) included. */
@@ -85,6 +90,43 @@ const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } 
   'edit-settings': {
     fields: { directory: 'string', scope: 'string', values: 'object' },
     required: ['scope', 'values'],
+  },
+  'list-raw-scans': {
+    fields: {
+      directory: 'string',
+      rawDirectory: 'string',
+      beamline: 'string',
+      sample: 'string',
+      label: 'string',
+    },
+    required: ['directory'],
+  },
+  'import-scans': {
+    fields: {
+      directory: 'string',
+      sample: 'string',
+      label: 'string',
+      configuration: 'string',
+      rawDirectory: 'string',
+      specFile: 'string',
+      beamline: 'string',
+      monitors: 'array',
+      scans: 'array',
+      overwrite: 'boolean',
+    },
+    required: ['directory', 'sample', 'label', 'configuration'],
+  },
+  'list-scan-files': { fields: { directory: 'string' }, required: ['directory'] },
+  'sum-scans': {
+    fields: {
+      directory: 'string',
+      scans: 'array',
+      output: 'string',
+      entries: 'array',
+      update: 'boolean',
+      overwrite: 'boolean',
+    },
+    required: ['directory', 'scans', 'output'],
   },
 };
 

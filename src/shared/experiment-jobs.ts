@@ -16,6 +16,8 @@
  */
 import type { ConfigurationSettings, DetectorPosition } from '../refine/experiment/configuration.ts';
 import type { ScanPosition, ScanSettings } from '../refine/experiment/scan.ts';
+import type { DetectorMaskCounts } from '../refine/mask/detector-mask.ts';
+import type { MaskShape } from '../refine/mask/mask-shapes.ts';
 import type { Settings, SettingsScope, SettingValue } from '../refine/settings/settings-ini.ts';
 
 // ---- job sections (one per job; keep each job's types together) ----
@@ -173,19 +175,205 @@ export interface EditSettingsSummary extends SettingsSummary {
   changed: Array<{ section: string; key: string; from: SettingValue | null; to: SettingValue }>;
 }
 
+// ---- Import Scans, Sum Scans (issue 8 items 4, 5)
+
+/**
+ * Import Scans, read-only: the beamline's samples in the raw data directory, the experiment's
+ * configurations and, with `sample` and `label`, that sample's raw scans.
+ */
+export interface ListRawScansRequest {
+  kind: 'list-raw-scans';
+  /** The experiment directory. */
+  directory: string;
+  /** The raw data directory holding <sample>/<label>/; default <raw_home>/<experiment>/<raw_path>. */
+  rawDirectory?: string;
+  /** Default: tasks/settings.ini [instrument] instrument. */
+  beamline?: string;
+  sample?: string;
+  label?: string;
+}
+export interface RawScanListing {
+  /** The raw scan directory's name. */
+  scan: string;
+  /** The scan file it becomes, relative to `directory`. */
+  wrapper: string;
+  /** That scan file exists already. */
+  exists: boolean;
+  entries: Array<{ entry: string; scanNumber?: number; frames: number; missingFrames: number }>;
+  notes: string[];
+}
+export interface ListRawScansSummary {
+  beamline: string;
+  /** Every beamline with an importer. */
+  beamlines: string[];
+  rawDirectoryFrom: 'request' | 'settings';
+  /** '<sample>/<label>' in the raw data directory. */
+  samples: string[];
+  /** File names in configurations/. */
+  configurations: string[];
+  scans: RawScanListing[];
+}
+
+/** Import Scans: raw scans of <sample>/<label> → scan files and float32 frame files. */
+export interface ImportScansRequest {
+  kind: 'import-scans';
+  /** The experiment directory. */
+  directory: string;
+  sample: string;
+  label: string;
+  /** Configuration name in configurations/. */
+  configuration: string;
+  rawDirectory?: string;
+  /** The beamline's log file (QM2: the SPEC file) instead of its default place. */
+  specFile?: string;
+  beamline?: string;
+  /** Log columns imported as monitor1, monitor2 … (QM2 default flyc1, flyc2). */
+  monitors?: string[];
+  /** Raw scans to import (default all). */
+  scans?: string[];
+  overwrite?: boolean;
+}
+export interface ImportScansSummary {
+  beamline: string;
+  imported: Array<{
+    scan: string;
+    /** Relative to `directory`. */
+    wrapper: string;
+    entries: Array<{
+      entry: string;
+      scanNumber?: number;
+      frames: number;
+      missingFrames: number;
+      rawFile: string;
+      monitors: string[];
+    }>;
+    warnings: string[];
+  }>;
+  skipped: Array<{ scan: string; reason: string }>;
+  seconds: number;
+}
+
+/** Sum Scans, read-only: the scan files of a sample directory. */
+export interface ListScanFilesRequest {
+  kind: 'list-scan-files';
+  /** The sample directory <experiment>/<sample>/<label>. */
+  directory: string;
+}
+export interface ListScanFilesSummary {
+  sample: string;
+  label: string;
+  /** `<sample>_<scan>.nxs` files (the parent link and parent file left out), natural order. */
+  files: Array<{ file: string; scan: string; hasScanDirectory: boolean }>;
+}
+
+/** Sum Scans: add scans taken under identical conditions into <sample>_<output>.nxs. */
+export interface SumScansRequest {
+  kind: 'sum-scans';
+  /** The sample directory <experiment>/<sample>/<label>. */
+  directory: string;
+  /** Scan names or file names in `directory`, first one first (its wrapper is copied). */
+  scans: string[];
+  /** The sum's scan name (or file name <sample>_<name>.nxs). */
+  output: string;
+  /** Default: every fN of the first scan. */
+  entries?: string[];
+  /** Update Existing Sums: keep summed frame files, redo the wrapper and monitors. */
+  update?: boolean;
+  /** Overwrite Existing Sums. */
+  overwrite?: boolean;
+}
+export interface SumScansSummary {
+  /** Relative to `directory`. */
+  wrapper: string;
+  scanDir: string;
+  scans: string[];
+  entries: Array<{
+    entry: string;
+    frames: number;
+    dtype: string;
+    rawFile: string;
+    summedFrames: boolean;
+    monitors: string[];
+    monitorWeight: 'summed' | 'dropped' | 'none';
+  }>;
+  /** The first scan's frame-derived results not copied into the sum. */
+  removed: string[];
+  seconds: number;
+}
+
+// ---- Create Mask (issue 8 item 2) ----
+
+/**
+ * Create Mask: `<entry>/instrument/detector/pixel_mask` (int8, 1 = masked) = the current mask
+ * (unless keepExisting is false) ∪ an imported mask image, then the shapes in order (add/remove
+ * the pixels whose centres are inside), then ∪ the module gaps ∪ the pixels < 0 of the calibration
+ * image or first frame (src/engine/jobs/create-mask.ts, src/refine/mask/detector-mask.ts).
+ */
+export interface CreateMaskRequest {
+  kind: 'create-mask';
+  fileId: string;
+  entry: string;
+  shapes?: MaskShape[];
+  /** Module gaps: 'auto', a DECTRIS model name ('Pilatus 2M', 'Eiger2 16M' …) or 'none' (default). */
+  gaps?: string;
+  /** Whose negative pixels are masked. @default 'auto' (calibration image, else the first frame) */
+  negatives?: 'auto' | 'calibration' | 'frame' | 'none';
+  /** A mask image (host path: TIFF, PNG, EDF, CBF, HDF5) OR-ed in; non-zero = masked. */
+  importFile?: string;
+  /** The dataset of an HDF5 importFile (found when absent). */
+  importPath?: string;
+  /** @default true */
+  keepExisting?: boolean;
+  /** Also write the other entries whose names end in a digit. */
+  allEntries?: boolean;
+  /** false: a preview (the mask is computed and returned, nothing is written). */
+  write: boolean;
+  /** Return the reference image (calibration image or first frame), e.g. to show it. */
+  returnImage?: boolean;
+}
+export interface CreateMaskSummary {
+  entry: string;
+  /** [ny, nx] */
+  shape: [number, number];
+  description: string | null;
+  gaps: { model: string | null; family: string | null; source: string; note?: string };
+  /** Whose negative pixels were masked, and its path in the file. */
+  reference: 'calibration' | 'frame' | 'none';
+  referencePath: string | null;
+  /** The image returned with returnImage ('none': the entry has neither). */
+  imageSource: 'calibration' | 'frame' | 'none';
+  imagePath: string | null;
+  /** The imported file's name (not its path), format and dataset. */
+  imported: { file: string; format: string; path?: string } | null;
+  counts: DetectorMaskCounts;
+  /** The mask, 1 = masked, row-major [ny, nx]. */
+  mask: Uint8Array;
+  image?: Float32Array;
+  /** [x, y] pixels, when the entry has a beam centre. */
+  beamCenter: [number, number] | null;
+  written: boolean;
+  entries: string[];
+}
+
 // ---- the unions ----
 
 /** Every Experiment job request. */
 export type ExperimentJobRequest =
+  | CreateMaskRequest
   | NewExperimentRequest
   | NewConfigurationRequest
   | NewSampleRequest
   | NewScanRequest
   | ReadExperimentRequest
   | ReadSettingsRequest
-  | EditSettingsRequest;
+  | EditSettingsRequest
+  | ListRawScansRequest
+  | ImportScansRequest
+  | ListScanFilesRequest
+  | SumScansRequest;
 
 export interface ExperimentJobResultMap {
+  'create-mask': CreateMaskSummary;
   'new-experiment': NewExperimentSummary;
   'new-configuration': NewConfigurationSummary;
   'new-sample': NewSampleSummary;
@@ -193,10 +381,15 @@ export interface ExperimentJobResultMap {
   'read-experiment': ReadExperimentSummary;
   'read-settings': SettingsSummary;
   'edit-settings': EditSettingsSummary;
+  'list-raw-scans': ListRawScansSummary;
+  'import-scans': ImportScansSummary;
+  'list-scan-files': ListScanFilesSummary;
+  'sum-scans': SumScansSummary;
 }
 
 /** Kinds of the Experiment jobs the engine runs. */
 export const experimentJobKinds = [
+  'create-mask',
   'new-experiment',
   'new-configuration',
   'new-sample',
@@ -204,6 +397,10 @@ export const experimentJobKinds = [
   'read-experiment',
   'read-settings',
   'edit-settings',
+  'list-raw-scans',
+  'import-scans',
+  'list-scan-files',
+  'sum-scans',
 ] as const satisfies readonly ExperimentJobRequest['kind'][];
 
 export type ExperimentJobKind = (typeof experimentJobKinds)[number];
@@ -212,7 +409,11 @@ export type ExperimentJobKind = (typeof experimentJobKinds)[number];
  * Fields (besides `directory`) that hold host paths, per kind: a string or an array of strings.
  * The browser-mode server maps each through the served folder; under Electron they are absolute.
  */
-export const hostPathFields: { [K in ExperimentJobKind]?: readonly string[] } = {};
+export const hostPathFields: { [K in ExperimentJobKind]?: readonly string[] } = {
+  'create-mask': ['importFile'],
+  'list-raw-scans': ['rawDirectory'],
+  'import-scans': ['rawDirectory', 'specFile'],
+};
 
 // ---- the menu ----
 

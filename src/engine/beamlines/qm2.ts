@@ -20,7 +20,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import {
   findSpecScan,
@@ -151,7 +151,7 @@ export const qm2Beamline: BeamlineAdapter = {
     if (loc.logFile !== undefined && !existsSync(loc.logFile))
       throw new NxrError({ code: 'FILE_NOT_FOUND', message: 'SPEC file does not exist', file: loc.logFile });
     if (specFile === undefined) {
-      const warning = `no SPEC file for sample '${loc.sample}' (looked for ${join(dirname(loc.rawDir), loc.sample)}): monitors, angles and temperature come from the configuration`;
+      const warning = `no SPEC file '${loc.sample}' beside the raw directory '${basename(loc.rawDir)}': monitors, angles and temperature come from the configuration`;
       return scan.entries.map(() => ({ monitors: [], warnings: [warning] }));
     }
     const spec = await readSpec(specFile);
@@ -160,7 +160,9 @@ export const qm2Beamline: BeamlineAdapter = {
       const warnings: string[] = [];
       const s = entry.scanNumber !== undefined ? findSpecScan(spec, entry.scanNumber) : undefined;
       if (!s) {
-        warnings.push(`${entry.entry}: scan ${entry.scanNumber ?? '?'} is not in ${specFile}`);
+        warnings.push(
+          `${entry.entry}: scan ${entry.scanNumber ?? '?'} is not in the SPEC file ${basename(specFile)}`,
+        );
         return { monitors: [], warnings };
       }
       const md: EntryMetadata = { monitors: [], warnings };
@@ -198,7 +200,7 @@ export const qm2Beamline: BeamlineAdapter = {
         fields: {
           command: s.command,
           scan_number: s.number,
-          spec_file: specFile,
+          spec_file: basename(specFile),
           ...(s.date !== undefined ? { date: iso ?? s.date } : {}),
         },
         groups: { data, positioners },
