@@ -11,11 +11,15 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import * as UTIF from 'utif';
+import * as UTIFModule from 'utif';
 
 import { decodeCbf } from '../../nexus/formats/cbf.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { readMaybeGzipped } from '../io/read-image.ts';
+
+/** utif is CommonJS (`module.exports = UTIF`): under Node's own ESM loader (nxr) its functions sit on `default`. */
+const UTIF: typeof UTIFModule =
+  (UTIFModule as unknown as { default?: typeof UTIFModule }).default ?? UTIFModule;
 
 const EXTENSIONS = ['.cbf.gz', '.cbf', '.tiff', '.tif'] as const;
 
@@ -109,7 +113,7 @@ export interface DetectorImage {
 
 export function decodeTiff(bytes: Uint8Array, file: string): DetectorImage {
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  let ifds: UTIF.IFD[];
+  let ifds: UTIFModule.IFD[];
   try {
     ifds = UTIF.decode(buf);
   } catch (e) {

@@ -207,7 +207,9 @@ export function fitPowderGeometry(
     );
     geometry = apply(lm.parameters);
     residualsOf(geometry, all);
-    // Scatter of each ring (robust), the whole set's for rings with few points.
+    // Scatter of each ring (robust; the whole set's for rings with few points), kept within a
+    // factor 4 of the whole set's so that a ring picked on the wrong feature (all its points off
+    // by the same amount) is dropped rather than merely weighted down.
     const global = Math.max(computeRobustScale(index.map((i) => all[i]!)), 1e-9);
     const byRing = new Map<number, number[]>();
     for (const i of index) {
@@ -217,7 +219,10 @@ export function fitPowderGeometry(
     }
     const ringScale = new Map<number, number>();
     for (const [ring, list] of byRing)
-      ringScale.set(ring, list.length >= 8 ? Math.max(computeRobustScale(list), global / 4) : global);
+      ringScale.set(
+        ring,
+        list.length >= 8 ? Math.min(Math.max(computeRobustScale(list), global / 4), 4 * global) : global,
+      );
     let changed = false;
     for (let i = 0; i < points.length; i++) {
       const s = weighting === 'ring' ? (ringScale.get(points[i]!.ring) ?? global) : global;
