@@ -28,6 +28,7 @@ import { formatNxrError } from '../../shared/errors.ts';
 import { useBridge, usePlot, usePlotStore } from '../state/store-context.tsx';
 import { ColorBar } from './ColorBar.tsx';
 import { COLORMAP_NAMES, type ColormapName } from './colormap.ts';
+import { warmUpSliceWorker } from './hkl-slice-client.ts';
 import { sliceValueAt } from './hkl-slice-raster.ts';
 import { boundsOf, createHklSliceStore, geometryOf, stepOf, type HklSliceState } from './hkl-slice-store.ts';
 import { loadPlotly } from './load-plotly.ts';
@@ -143,6 +144,8 @@ export function HklSlicePlot() {
   const hooked = useRef(false);
   /** The axes the figure was made for (slice direction, true shape). */
   const plotRevision = useRef<string | null>(null);
+
+  useEffect(() => warmUpSliceWorker(), []);
 
   // A new target (or the same one after a job rewrote the file): read it.
   useEffect(() => {

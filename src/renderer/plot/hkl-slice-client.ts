@@ -68,3 +68,8 @@ export function renderSliceInWorker(
     getWorker().postMessage(request, transfer);
   });
 }
+
+/** Starts the worker ahead of the first slice. */
+export function warmUpSliceWorker(): void {
+  getWorker();
+}

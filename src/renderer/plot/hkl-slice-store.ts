@@ -345,13 +345,15 @@ export function createHklSliceStore(bridge: NxrBridge): HklSliceStore {
         const cur = s.image.window;
         const w = plan.window;
         const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+        // the same part of the slice at about the same resolution (not more than 15 % finer): keep it
+        // (the plot area known after the first figure differs a little from the estimate before it)
         if (
           near(cur.u0, w.u0) &&
           near(cur.u1, w.u1) &&
           near(cur.v0, w.v0) &&
           near(cur.v1, w.v1) &&
-          cur.width === w.width &&
-          cur.height === w.height
+          w.width <= cur.width * 1.15 &&
+          w.height <= cur.height * 1.15
         )
           return;
         request();
