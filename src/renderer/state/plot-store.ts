@@ -223,6 +223,14 @@ export function createPlotStore(bridge: NxrBridge): PlotStore {
           path: group.path,
         });
       }
+      if (signal.dangling) {
+        const l = signal.link;
+        throw new NxrError({
+          code: 'DANGLING_LINK',
+          message: `the signal links to ${l?.type === 'external' ? `${l.file}:${l.target}` : (l?.target ?? '?')}, which is missing`,
+          path: signal.path,
+        });
+      }
       const t = fromDataset(signal.path, signal.shape);
       // transforms (HKL axes or @angles) as slices unless frames are asked for; any 3-D NXdata on request
       const slices = view === 'hkl' ? t.rank === 3 : view !== 'frames' && isHklNxData(group, resolved);
