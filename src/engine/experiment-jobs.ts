@@ -29,6 +29,7 @@ import {
   readExperimentJob,
   readSettingsJob,
 } from './experiment/jobs.ts';
+import { createMaskJob } from './jobs/create-mask.ts';
 import { importScansJob, listRawScansJob, listScanFilesJob, sumScansJob } from './jobs/scan-job-bodies.ts';
 
 /** Job bodies by kind. */
@@ -45,6 +46,7 @@ export const experimentJobBodies: {
   'read-experiment': readExperimentJob,
   'read-settings': readSettingsJob,
   'edit-settings': editSettingsJob,
+  'create-mask': createMaskJob,
   'list-raw-scans': listRawScansJob,
   'import-scans': importScansJob,
   'list-scan-files': listScanFilesJob,
@@ -53,6 +55,21 @@ export const experimentJobBodies: {
 
 /** Field types of each request; `directory` (directory jobs) and `entry` (file jobs) included. */
 const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } = {
+  'create-mask': {
+    fields: {
+      entry: 'string',
+      shapes: 'list',
+      gaps: 'string',
+      negatives: 'string',
+      importFile: 'string',
+      importPath: 'string',
+      keepExisting: 'boolean',
+      allEntries: 'boolean',
+      write: 'boolean',
+      returnImage: 'boolean',
+    },
+    required: ['entry', 'write'],
+  },
   'new-experiment': {
     fields: {
       directory: 'string',

@@ -18,6 +18,8 @@ import type { ConfigurationSettings, DetectorPosition } from '../refine/experime
 import type { ScanPosition, ScanSettings } from '../refine/experiment/scan.ts';
 import type { DetectorMaskCounts } from '../refine/mask/detector-mask.ts';
 import type { MaskShape } from '../refine/mask/mask-shapes.ts';
+import type { DetectorMaskCounts } from '../refine/mask/detector-mask.ts';
+import type { MaskShape } from '../refine/mask/mask-shapes.ts';
 import type { Settings, SettingsScope, SettingValue } from '../refine/settings/settings-ini.ts';
 
 // ---- job sections (one per job; keep each job's types together) ----
@@ -355,10 +357,65 @@ export interface CreateMaskSummary {
   entries: string[];
 }
 
+// ---- Create Mask (issue 8 item 2) ----
+
+/**
+ * Create Mask: `<entry>/instrument/detector/pixel_mask` (int8, 1 = masked) = the current mask
+ * (unless keepExisting is false) ∪ an imported mask image, then the shapes in order (add/remove
+ * the pixels whose centres are inside), then ∪ the module gaps ∪ the pixels < 0 of the calibration
+ * image or first frame (src/engine/jobs/create-mask.ts, src/refine/mask/detector-mask.ts).
+ */
+export interface CreateMaskRequest {
+  kind: 'create-mask';
+  fileId: string;
+  entry: string;
+  shapes?: MaskShape[];
+  /** Module gaps: 'auto', a DECTRIS model name ('Pilatus 2M', 'Eiger2 16M' …) or 'none' (default). */
+  gaps?: string;
+  /** Whose negative pixels are masked. @default 'auto' (calibration image, else the first frame) */
+  negatives?: 'auto' | 'calibration' | 'frame' | 'none';
+  /** A mask image (host path: TIFF, PNG, EDF, CBF, HDF5) OR-ed in; non-zero = masked. */
+  importFile?: string;
+  /** The dataset of an HDF5 importFile (found when absent). */
+  importPath?: string;
+  /** @default true */
+  keepExisting?: boolean;
+  /** Also write the other entries whose names end in a digit. */
+  allEntries?: boolean;
+  /** false: a preview (the mask is computed and returned, nothing is written). */
+  write: boolean;
+  /** Return the reference image (calibration image or first frame), e.g. to show it. */
+  returnImage?: boolean;
+}
+export interface CreateMaskSummary {
+  entry: string;
+  /** [ny, nx] */
+  shape: [number, number];
+  description: string | null;
+  gaps: { model: string | null; family: string | null; source: string; note?: string };
+  /** Whose negative pixels were masked, and its path in the file. */
+  reference: 'calibration' | 'frame' | 'none';
+  referencePath: string | null;
+  /** The image returned with returnImage ('none': the entry has neither). */
+  imageSource: 'calibration' | 'frame' | 'none';
+  imagePath: string | null;
+  /** The imported file's name (not its path), format and dataset. */
+  imported: { file: string; format: string; path?: string } | null;
+  counts: DetectorMaskCounts;
+  /** The mask, 1 = masked, row-major [ny, nx]. */
+  mask: Uint8Array;
+  image?: Float32Array;
+  /** [x, y] pixels, when the entry has a beam centre. */
+  beamCenter: [number, number] | null;
+  written: boolean;
+  entries: string[];
+}
+
 // ---- the unions ----
 
 /** Every Experiment job request. */
 export type ExperimentJobRequest =
+  | CreateMaskRequest
   | CreateMaskRequest
   | NewExperimentRequest
   | NewConfigurationRequest
@@ -373,6 +430,7 @@ export type ExperimentJobRequest =
   | SumScansRequest;
 
 export interface ExperimentJobResultMap {
+  'create-mask': CreateMaskSummary;
   'create-mask': CreateMaskSummary;
   'new-experiment': NewExperimentSummary;
   'new-configuration': NewConfigurationSummary;
@@ -389,6 +447,7 @@ export interface ExperimentJobResultMap {
 
 /** Kinds of the Experiment jobs the engine runs. */
 export const experimentJobKinds = [
+  'create-mask',
   'create-mask',
   'new-experiment',
   'new-configuration',
@@ -410,6 +469,7 @@ export type ExperimentJobKind = (typeof experimentJobKinds)[number];
  * The browser-mode server maps each through the served folder; under Electron they are absolute.
  */
 export const hostPathFields: { [K in ExperimentJobKind]?: readonly string[] } = {
+  'create-mask': ['importFile'],
   'create-mask': ['importFile'],
   'list-raw-scans': ['rawDirectory'],
   'import-scans': ['rawDirectory', 'specFile'],

@@ -25,6 +25,8 @@ import { NxrError } from '../../shared/errors.ts';
 import { openNexusFile } from '../io/nexus-file.ts';
 import { updateNexusFile } from '../io/nexus-writer.ts';
 import { readDetectorMaskImage, type MaskImageFormat } from '../io/read-mask-image.ts';
+import type { CreateMaskRequest, CreateMaskSummary } from '../../shared/experiment-jobs.ts';
+import type { RefineJobContext } from '../refine-jobs.ts';
 import { throwIfAborted, type JobContext } from './job-context.ts';
 
 /** Which image's negative pixels are masked: 'auto' = the calibration image, else the first frame, else none. */
@@ -76,6 +78,9 @@ export interface CreateMaskResult {
   reference: 'calibration' | 'frame' | 'none';
   /** The path of that image in the file. */
   referencePath: string | null;
+  /** The image read (shown by the dialog even when its negative pixels are not masked). */
+  imageSource: 'calibration' | 'frame' | 'none';
+  imagePath: string | null;
   imported: { file: string; format: MaskImageFormat; path?: string } | null;
   counts: DetectorMaskCounts;
   /** The new mask, 1 = masked, row-major [ny, nx]. */
@@ -399,6 +404,8 @@ export async function createMask(
     gaps,
     reference: negatives === 'none' ? 'none' : referenceKind,
     referencePath: negatives === 'none' ? null : referencePath,
+    imageSource: referenceKind,
+    imagePath: referencePath,
     imported,
     counts: built.counts,
     mask: built.mask,
@@ -407,4 +414,31 @@ export async function createMask(
     written: write,
     entries: write ? entries : [],
   };
+}
+
+/** The engine's 'create-mask' job: the open file's path, a reload when it was written, no absolute paths back. */
+export async function createMaskJob(
+  req: CreateMaskRequest,
+  ctx: RefineJobContext,
+): Promise<CreateMaskSummary> {
+  const file = ctx.filePath(req.fileId);
+  const r = await createMask(
+    {
+      file,
+      entry: req.entry,
+      write: req.write,
+      ...(req.shapes !== undefined ? { shapes: req.shapes } : {}),
+      ...(req.gaps !== undefined ? { gaps: req.gaps } : {}),
+      ...(req.negatives !== undefined ? { negatives: req.negatives } : {}),
+      ...(req.importFile !== undefined ? { importFile: req.importFile } : {}),
+      ...(req.importPath !== undefined ? { importPath: req.importPath } : {}),
+      ...(req.keepExisting !== undefined ? { keepExisting: req.keepExisting } : {}),
+      ...(req.allEntries !== undefined ? { allEntries: req.allEntries } : {}),
+      ...(req.returnImage !== undefined ? { returnImage: req.returnImage } : {}),
+    },
+    { signal: ctx.signal, onProgress: (f) => ctx.progress(f), onLog: (m, level) => ctx.log(m, level) },
+  );
+  if (r.written) ctx.fileChanged(file);
+  const { file: _file, ...summary } = r;
+  return summary;
 }
