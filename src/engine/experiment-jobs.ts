@@ -29,7 +29,14 @@ import {
   readExperimentJob,
   readSettingsJob,
 } from './experiment/jobs.ts';
-import { createMaskJob } from './jobs/create-mask.ts';
+import {
+  calibratePowderJob,
+  fitPowderJob,
+  pickRingsJob,
+  powderImageJob,
+  powderPoniJob,
+  powderStateJob,
+} from './jobs/calibrate-powder-bodies.ts';
 import { importScansJob, listRawScansJob, listScanFilesJob, sumScansJob } from './jobs/scan-job-bodies.ts';
 
 /** Job bodies by kind. */
@@ -39,6 +46,12 @@ export const experimentJobBodies: {
     ctx: RefineJobContext,
   ) => Promise<ExperimentJobResultMap[K]>;
 } = {
+  'powder-state': powderStateJob,
+  'powder-image': powderImageJob,
+  'pick-rings': pickRingsJob,
+  'fit-powder': fitPowderJob,
+  'calibrate-powder': calibratePowderJob,
+  'powder-poni': powderPoniJob,
   'new-experiment': newExperimentJob,
   'new-configuration': newConfigurationJob,
   'new-sample': newSampleJob,
@@ -46,7 +59,6 @@ export const experimentJobBodies: {
   'read-experiment': readExperimentJob,
   'read-settings': readSettingsJob,
   'edit-settings': editSettingsJob,
-  'create-mask': createMaskJob,
   'list-raw-scans': listRawScansJob,
   'import-scans': importScansJob,
   'list-scan-files': listScanFilesJob,
@@ -55,20 +67,46 @@ export const experimentJobBodies: {
 
 /** Field types of each request; `directory` (directory jobs) and `entry` (file jobs) included. */
 const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } = {
-  'create-mask': {
+  'powder-state': { fields: { entry: 'string' }, required: ['entry'] },
+  'powder-image': {
+    fields: { entry: 'string', image: 'string', imagePath: 'string', frame: 'number' },
+    required: ['entry'],
+  },
+  'pick-rings': {
     fields: {
       entry: 'string',
-      shapes: 'list',
-      gaps: 'string',
-      negatives: 'string',
-      importFile: 'string',
-      importPath: 'string',
-      keepExisting: 'boolean',
-      allEntries: 'boolean',
-      write: 'boolean',
-      returnImage: 'boolean',
+      image: 'string',
+      imagePath: 'string',
+      frame: 'number',
+      geometry: 'object',
+      calibrant: 'string',
+      searchSize: 'number',
+      rings: 'number',
+      click: 'object',
     },
-    required: ['entry', 'write'],
+    required: ['entry', 'geometry', 'calibrant'],
+  },
+  'fit-powder': {
+    fields: { entry: 'string', geometry: 'object', calibrant: 'string', points: 'list', fit: 'object' },
+    required: ['entry', 'geometry', 'calibrant', 'points'],
+  },
+  'calibrate-powder': {
+    fields: {
+      entry: 'string',
+      image: 'string',
+      imagePath: 'string',
+      frame: 'number',
+      calibrant: 'string',
+      geometry: 'object',
+      points: 'list',
+      rms: 'number',
+      copyTo: 'array',
+    },
+    required: ['entry', 'calibrant', 'geometry'],
+  },
+  'powder-poni': {
+    fields: { entry: 'string', action: 'string', poni: 'string', geometry: 'object' },
+    required: ['entry', 'action', 'poni'],
   },
   'new-experiment': {
     fields: {

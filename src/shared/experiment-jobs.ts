@@ -18,8 +18,7 @@ import type { ConfigurationSettings, DetectorPosition } from '../refine/experime
 import type { ScanPosition, ScanSettings } from '../refine/experiment/scan.ts';
 import type { DetectorMaskCounts } from '../refine/mask/detector-mask.ts';
 import type { MaskShape } from '../refine/mask/mask-shapes.ts';
-import type { DetectorMaskCounts } from '../refine/mask/detector-mask.ts';
-import type { MaskShape } from '../refine/mask/mask-shapes.ts';
+import type { PowderGeometry, PowderParameterName, RingPoint } from '../refine/calibrate/models.ts';
 import type { Settings, SettingsScope, SettingValue } from '../refine/settings/settings-ini.ts';
 
 // ---- job sections (one per job; keep each job's types together) ----
@@ -357,65 +356,157 @@ export interface CreateMaskSummary {
   entries: string[];
 }
 
-// ---- Create Mask (issue 8 item 2) ----
+// ---- Calibrate Powder (issue 8 item 1) ----
 
 /**
- * Create Mask: `<entry>/instrument/detector/pixel_mask` (int8, 1 = masked) = the current mask
- * (unless keepExisting is false) ∪ an imported mask image, then the shapes in order (add/remove
- * the pixels whose centres are inside), then ∪ the module gaps ∪ the pixels < 0 of the calibration
- * image or first frame (src/engine/jobs/create-mask.ts, src/refine/mask/detector-mask.ts).
+ * The geometry the Calibrate Powder dialog edits (the app's conventions, src/refine/calibrate):
+ * wavelength Å, distance mm (sample → beam centre along the beam), beam centre pixels (pixel
+ * index = pixel centre), yaw/pitch/roll degrees, pixel size mm, shape [ny, nx].
  */
-export interface CreateMaskRequest {
-  kind: 'create-mask';
+export type PowderGeometryValues = PowderGeometry;
+/** A picked point: x (column), y (row) in pixels and its calibrant line, 0-based. */
+export type PowderPoint = RingPoint;
+
+/** Where the calibrant image comes from: `image` (host path) else the entry's stored calibration. */
+interface PowderImageFields {
+  /** An image file (TIFF, CBF, EDF, HDF5): a host path. */
+  image?: string;
+  /** HDF5 image: the dataset (found when absent) and the frame of a 3-D stack. */
+  imagePath?: string;
+  frame?: number;
+}
+
+/** What an entry holds when the dialog opens on it. */
+export interface PowderStateRequest {
+  kind: 'powder-state';
   fileId: string;
   entry: string;
-  shapes?: MaskShape[];
-  /** Module gaps: 'auto', a DECTRIS model name ('Pilatus 2M', 'Eiger2 16M' …) or 'none' (default). */
-  gaps?: string;
-  /** Whose negative pixels are masked. @default 'auto' (calibration image, else the first frame) */
-  negatives?: 'auto' | 'calibration' | 'frame' | 'none';
-  /** A mask image (host path: TIFF, PNG, EDF, CBF, HDF5) OR-ed in; non-zero = masked. */
-  importFile?: string;
-  /** The dataset of an HDF5 importFile (found when absent). */
-  importPath?: string;
-  /** @default true */
-  keepExisting?: boolean;
-  /** Also write the other entries whose names end in a digit. */
-  allEntries?: boolean;
-  /** false: a preview (the mask is computed and returned, nothing is written). */
-  write: boolean;
-  /** Return the reference image (calibration image or first frame), e.g. to show it. */
-  returnImage?: boolean;
 }
-export interface CreateMaskSummary {
+export interface PowderStateSummary {
   entry: string;
-  /** [ny, nx] */
-  shape: [number, number];
-  description: string | null;
-  gaps: { model: string | null; family: string | null; source: string; note?: string };
-  /** Whose negative pixels were masked, and its path in the file. */
-  reference: 'calibration' | 'frame' | 'none';
-  referencePath: string | null;
-  /** The image returned with returnImage ('none': the entry has neither). */
-  imageSource: 'calibration' | 'frame' | 'none';
-  imagePath: string | null;
-  /** The imported file's name (not its path), format and dataset. */
-  imported: { file: string; format: string; path?: string } | null;
-  counts: DetectorMaskCounts;
-  /** The mask, 1 = masked, row-major [ny, nx]. */
-  mask: Uint8Array;
-  image?: Float32Array;
-  /** [x, y] pixels, when the entry has a beam centre. */
-  beamCenter: [number, number] | null;
-  written: boolean;
   entries: string[];
+  /** Entries NXRefine offers to copy the calibration to (names ending in a digit). */
+  detectorEntries: string[];
+  /** Values found in the entry (missing ones absent). */
+  values: Partial<PowderGeometry>;
+  detector: string | null;
+  calibrants: string[];
+  calibration: {
+    calibrant: string | null;
+    title: string | null;
+    shape: [number, number];
+    points: PowderPoint[];
+  } | null;
+}
+
+/** Import Powder Data (or the stored image): the pixels to show. */
+export interface PowderImageRequest extends PowderImageFields {
+  kind: 'powder-image';
+  fileId: string;
+  entry: string;
+}
+export interface PowderImageSummary {
+  /** The file's name (not its path), format, dataset and frame. */
+  source: { name: string; format: string; path?: string; frame?: number; frames: number; stored: boolean };
+  shape: [number, number];
+  /** Row-major [ny, nx] counts (negative = module gaps). */
+  data: Float32Array;
+  /** Geometry the image file states (Å, mm, pixels). */
+  metadata: {
+    wavelength?: number;
+    distance?: number;
+    beamCenterX?: number;
+    beamCenterY?: number;
+    pixelSize?: number;
+  };
+}
+
+/** Select Points (a click) or Autogenerate Rings (rings 1…rings): read-only. */
+export interface PickRingsRequest extends PowderImageFields {
+  kind: 'pick-rings';
+  fileId: string;
+  entry: string;
+  geometry: PowderGeometry;
+  calibrant: string;
+  /** Search Size, pixels. @default 10 */
+  searchSize?: number;
+  rings?: number;
+  click?: { x: number; y: number; ring: number };
+}
+export interface PickRingsSummary {
+  points: PowderPoint[];
+}
+
+/** Calibrate: fit the checked parameters to the points (read-only). */
+export interface FitPowderRequest {
+  kind: 'fit-powder';
+  fileId: string;
+  entry: string;
+  geometry: PowderGeometry;
+  calibrant: string;
+  points: PowderPoint[];
+  /** The dialog's checkboxes by parameter name (wavelength, distance, beamCenterX, beamCenterY, yaw, pitch, roll). */
+  fit?: Partial<Record<PowderParameterName, boolean>>;
+}
+export interface FitPowderSummary {
+  geometry: PowderGeometry;
+  fitted: PowderParameterName[];
+  esds: Partial<Record<PowderParameterName, number>>;
+  /** rms 2θ residual of the points used, degrees. */
+  rms: number;
+  /** 2θ residual of each point, degrees, and whether it was used (outliers are dropped). */
+  residuals: number[];
+  used: boolean[];
+  rings: Array<{ ring: number; d: number; twoTheta: number; count: number; mean: number; rms: number }>;
+  converged: boolean;
+  message: string;
+  notes: string[];
+}
+
+/** Save: store the calibration in the entry (and `copyTo`), atomically. */
+export interface CalibratePowderRequest extends PowderImageFields {
+  kind: 'calibrate-powder';
+  fileId: string;
+  entry: string;
+  calibrant: string;
+  geometry: PowderGeometry;
+  points?: PowderPoint[];
+  /** rms of the fit, degrees, stored with the points. */
+  rms?: number;
+  copyTo?: string[];
+}
+export interface CalibratePowderSummary {
+  entries: string[];
+  written: string[];
+}
+
+/** Import Calibration / Export Calibration: a pyFAI PONI file (host path). */
+export interface PowderPoniRequest {
+  kind: 'powder-poni';
+  fileId: string;
+  entry: string;
+  action: 'import' | 'export';
+  poni: string;
+  /** export: the geometry to write. */
+  geometry?: PowderGeometry;
+}
+export interface PowderPoniSummary {
+  /** import: the geometry read (in the entry's detector orientation). */
+  geometry?: PowderGeometry;
+  /** The file's name. */
+  name: string;
 }
 
 // ---- the unions ----
 
 /** Every Experiment job request. */
 export type ExperimentJobRequest =
-  | CreateMaskRequest
+  | PowderStateRequest
+  | PowderImageRequest
+  | PickRingsRequest
+  | FitPowderRequest
+  | CalibratePowderRequest
+  | PowderPoniRequest
   | CreateMaskRequest
   | NewExperimentRequest
   | NewConfigurationRequest
@@ -430,7 +521,12 @@ export type ExperimentJobRequest =
   | SumScansRequest;
 
 export interface ExperimentJobResultMap {
-  'create-mask': CreateMaskSummary;
+  'powder-state': PowderStateSummary;
+  'powder-image': PowderImageSummary;
+  'pick-rings': PickRingsSummary;
+  'fit-powder': FitPowderSummary;
+  'calibrate-powder': CalibratePowderSummary;
+  'powder-poni': PowderPoniSummary;
   'create-mask': CreateMaskSummary;
   'new-experiment': NewExperimentSummary;
   'new-configuration': NewConfigurationSummary;
@@ -447,7 +543,12 @@ export interface ExperimentJobResultMap {
 
 /** Kinds of the Experiment jobs the engine runs. */
 export const experimentJobKinds = [
-  'create-mask',
+  'powder-state',
+  'powder-image',
+  'pick-rings',
+  'fit-powder',
+  'calibrate-powder',
+  'powder-poni',
   'create-mask',
   'new-experiment',
   'new-configuration',
@@ -469,7 +570,10 @@ export type ExperimentJobKind = (typeof experimentJobKinds)[number];
  * The browser-mode server maps each through the served folder; under Electron they are absolute.
  */
 export const hostPathFields: { [K in ExperimentJobKind]?: readonly string[] } = {
-  'create-mask': ['importFile'],
+  'powder-image': ['image'],
+  'pick-rings': ['image'],
+  'calibrate-powder': ['image'],
+  'powder-poni': ['poni'],
   'create-mask': ['importFile'],
   'list-raw-scans': ['rawDirectory'],
   'import-scans': ['rawDirectory', 'specFile'],
