@@ -29,6 +29,7 @@ import {
   readExperimentJob,
   readSettingsJob,
 } from './experiment/jobs.ts';
+import { createMaskJob } from './jobs/create-mask.ts';
 import {
   calibratePowderJob,
   fitPowderJob,
@@ -59,6 +60,7 @@ export const experimentJobBodies: {
   'read-experiment': readExperimentJob,
   'read-settings': readSettingsJob,
   'edit-settings': editSettingsJob,
+  'create-mask': createMaskJob,
   'list-raw-scans': listRawScansJob,
   'import-scans': importScansJob,
   'list-scan-files': listScanFilesJob,
@@ -107,6 +109,21 @@ const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } 
   'powder-poni': {
     fields: { entry: 'string', action: 'string', poni: 'string', geometry: 'object' },
     required: ['entry', 'action', 'poni'],
+  },
+  'create-mask': {
+    fields: {
+      entry: 'string',
+      shapes: 'list',
+      gaps: 'string',
+      negatives: 'string',
+      importFile: 'string',
+      importPath: 'string',
+      keepExisting: 'boolean',
+      allEntries: 'boolean',
+      write: 'boolean',
+      returnImage: 'boolean',
+    },
+    required: ['entry', 'write'],
   },
   'new-experiment': {
     fields: {
