@@ -81,9 +81,11 @@ function NumberField({
   useEffect(() => setText(shown), [shown]);
   const commit = (): void => {
     const t = text.trim().replace('−', '-');
+    if (t === shown) return;
+    // back to the value in force (a snapped plane may be the one already shown); a new one follows
+    setText(shown);
     if (t === '') onCommit(null);
     else if (Number.isFinite(Number(t))) onCommit(Number(t));
-    else setText(shown);
   };
   return (
     <input
