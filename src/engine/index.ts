@@ -217,7 +217,13 @@ export function createEngine(options: EngineOptions = {}) {
     const was = f.opened;
     const inPlace = !now.missing && !was.missing && now.ino === was.ino && now.dev === was.dev;
     if (inPlace) {
-      f.reader.close();
+      // a request arriving while the new version opens gets a clear error, not a closed handle
+      const old = f.reader;
+      f.reader = unreadableReader(
+        f.path,
+        new NxrError({ code: 'FILE_LOCKED', message: 'the file is being opened again; try again' }),
+      );
+      old.close();
       try {
         f.reader = await io.openNexusFile(f.fsPath);
       } catch (e) {
