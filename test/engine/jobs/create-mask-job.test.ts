@@ -62,7 +62,7 @@ describe("the 'create-mask' job", () => {
       returnImage: true,
     });
     expect(preview.ok).toBe(true);
-    const p = preview.result as CreateMaskSummary;
+    const p = (preview as Extract<JobEnd, { ok: true }>).result as CreateMaskSummary;
     expect(p.written).toBe(false);
     expect(p.shape).toEqual([195, 487]);
     expect(p.imageSource).toBe('frame');
@@ -72,12 +72,12 @@ describe("the 'create-mask' job", () => {
     expect(JSON.stringify({ ...p, mask: null, image: null })).not.toContain(dir); // no absolute paths
     expect(sha256(wrapper)).toBe(before);
 
-    expect(preview.fileChanged).toBeUndefined();
+    expect((preview as { fileChanged?: boolean }).fileChanged).toBeUndefined();
     const saved = await runJob({ kind: 'create-mask', fileId, entry: 'f1', shapes, write: true });
     expect(saved.ok).toBe(true);
     // our own rewrite: the engine reopens the file and says so at the job's end
-    expect(saved.fileChanged).toBe(true);
-    const s = saved.result as CreateMaskSummary;
+    expect((saved as { fileChanged?: boolean }).fileChanged).toBe(true);
+    const s = (saved as Extract<JobEnd, { ok: true }>).result as CreateMaskSummary;
     expect(s.entries).toEqual(['f1']);
     const py = pyJson<{ dtype: string; sum: number; block: number }>(
       "import sys, h5py, json; m = h5py.File(sys.argv[1], 'r')['f1/instrument/detector/pixel_mask']; a = m[()]; print(json.dumps({'dtype': str(m.dtype), 'sum': int(a.astype(int).sum()), 'block': int(a[30:34, 20:30].sum())}))",
@@ -101,7 +101,7 @@ describe("the 'create-mask' job", () => {
       let message = '';
       try {
         const end = await runJob({ kind: 'create-mask', fileId, ...fields } as unknown as JobRequest);
-        message = end.ok ? 'ran' : (end.error?.message ?? '');
+        message = end.ok ? 'ran' : end.error.message;
       } catch (e) {
         message = (e as Error).message;
       }
@@ -115,7 +115,7 @@ describe("the 'create-mask' job", () => {
       shapes: [{ type: 'circle', x: 1, y: 1, radius: -1 }],
     } as JobRequest);
     expect(end.ok).toBe(false);
-    expect(end.error?.message).toMatch(/shape 1: circle radius/);
+    expect((end as Extract<JobEnd, { ok: false }>).error.message).toMatch(/shape 1: circle radius/);
     await client.invoke('file:close', fileId);
   }, 60_000);
 });
