@@ -23,13 +23,20 @@ function recorder(): { calls: string[]; actions: MenuActions } {
 }
 
 describe('application menu', () => {
-  it('has File (Open…, Open Recent, Close, Quit), Edit, View, Refine, Window — and no placeholder item', () => {
+  it('has File (Open…, Open Recent, Close, Quit), Edit, View, Refine, Experiment, Window — and no placeholder item', () => {
     const { actions } = recorder();
     const t = buildMenuTemplate(
       { platform: 'linux', recentFiles: [], hasOpenFile: false, dev: false },
       actions,
     );
-    expect(t.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'Refine', 'windowMenu']);
+    expect(t.map((m) => m.label ?? m.role)).toEqual([
+      'File',
+      'Edit',
+      'View',
+      'Refine',
+      'Experiment',
+      'windowMenu',
+    ]);
     const file = submenu(t[0]);
     expect(file.filter((i) => i.type !== 'separator').map((i) => i.label)).toEqual([
       'Open…',
@@ -117,5 +124,28 @@ describe('application menu', () => {
     expect(findPeaks?.enabled).toBe(true);
     (findPeaks?.click as (() => void) | undefined)?.();
     expect(calls).toEqual(['refine:find-peaks']);
+  });
+
+  it("lists the Experiment items in NXRefine's classic order (spec §7), enabled without a file", () => {
+    const { calls, actions } = recorder();
+    const t = buildMenuTemplate(
+      { platform: 'linux', recentFiles: [], hasOpenFile: false, dev: false },
+      actions,
+    );
+    const items = submenu(t.find((m) => m.label === 'Experiment'));
+    expect(items.map((i) => i.label)).toEqual([
+      'New Experiment…',
+      'New Configuration…',
+      'Calibrate Powder…',
+      'Create Mask…',
+      'New Sample…',
+      'New Scan…',
+      'Import Scans…',
+      'Sum Scans…',
+      'Edit Settings…',
+    ]);
+    expect(items.every((i) => i.enabled !== false)).toBe(true);
+    (items.find((i) => i.label === 'Sum Scans…')?.click as (() => void) | undefined)?.();
+    expect(calls).toEqual(['experiment:sum-scans']);
   });
 });
