@@ -13,9 +13,18 @@ import {
   type ExperimentDialogId,
 } from '../../shared/experiment-jobs.ts';
 import { MenuButton } from '../shell/MenuButton.tsx';
+import { CreateMaskDialog } from './CreateMaskDialog.tsx';
+import { CalibratePowderDialog } from './CalibratePowderDialog.tsx';
+import { ImportScansDialog } from './ImportScansDialog.tsx';
+import { SumScansDialog } from './SumScansDialog.tsx';
 import { useDialogs, useDialogStore } from '../state/store-context.tsx';
 
-export const EXPERIMENT_DIALOGS: Partial<Record<ExperimentDialogId, ComponentType>> = {};
+export const EXPERIMENT_DIALOGS: Partial<Record<ExperimentDialogId, ComponentType>> = {
+  'create-mask': CreateMaskDialog,
+  'calibrate-powder': CalibratePowderDialog,
+  'import-scans': ImportScansDialog,
+  'sum-scans': SumScansDialog,
+};
 
 /** The Experiment menu: NXRefine's order, items whose job and dialog exist. */
 export function experimentMenu(): Array<{ dialog: ExperimentDialogId; label: string }> {
