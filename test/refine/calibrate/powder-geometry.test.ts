@@ -75,3 +75,26 @@ describe('polarization, against pyFAI polarization(factor=0.99)', () => {
     });
   });
 });
+
+describe('predicted ring curves', () => {
+  it('lie on their 2θ, break where they leave the detector, and skip rings off the detector', async () => {
+    const { predictRingCurves } = await import('../../../src/refine/calibrate/ring-curves.ts');
+    const lines = [4.2, 2.1, 1.0, 0.3]; // d, Å
+    const g = { ...base, wavelength: 0.5 };
+    const curves = predictRingCurves(g, lines, 4);
+    const f = createPowderFrame(g);
+    expect(curves.map((c) => c.ring)).toEqual([0, 1, 2]); // 0.3 Å: 2θ = 112°, behind the detector plane
+    for (const c of curves) {
+      const tth = 2 * Math.asin(0.5 / (2 * lines[c.ring]!));
+      c.x.forEach((x, i) => {
+        if (Number.isNaN(x)) return;
+        expect(Math.abs(f.twoTheta(x, c.y[i]!) - tth)).toBeLessThan(1e-12);
+        expect(x).toBeGreaterThanOrEqual(-0.5);
+        expect(x).toBeLessThanOrEqual(1475 - 0.5);
+      });
+    }
+    // ring 3 (d = 1 Å, 2θ = 28.96°, r ≈ 970 px) is cut by the detector edges: it has breaks
+    expect(curves[2]!.x.some(Number.isNaN)).toBe(true);
+    expect(curves[0]!.x.some(Number.isNaN)).toBe(false);
+  });
+});
