@@ -5,7 +5,7 @@
  * Overwrite Existing Sums, and Sum Scans. The sum is made by the engine (sum-scans job: frames
  * streamed through the frame pool, monitors summed, nxsum recorded); "Open Sum" opens the result.
  */
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import type { ListScanFilesSummary } from '../../shared/experiment-jobs.ts';
 import styles from '../dialogs/Dialog.module.css';
@@ -35,21 +35,31 @@ export function SumScansDialog() {
   const [update, setUpdate] = useState(false);
   const [overwrite, setOverwrite] = useState(false);
   const [refresh, setRefresh] = useState(0);
+  /** The folder the checklist shows (a new folder resets the choice; a refresh keeps it). */
+  const listedDir = useRef<string | null>(null);
 
   const listRun = lister.run;
   useEffect(() => {
-    setListing(null);
-    if (directory.trim() === '') return;
+    const dir = directory.trim();
+    if (listedDir.current !== dir) setListing(null);
+    if (dir === '') return;
     let live = true;
     const t = setTimeout(() => {
-      void listRun({ kind: 'list-scan-files', directory: directory.trim() }).then((end) => {
+      void listRun({ kind: 'list-scan-files', directory: dir }).then((end) => {
         const r = resultOf(end, 'list-scan-files');
         if (!live || !r) return;
         setListing(r);
         const names = r.files.map((f) => f.file);
+        if (listedDir.current === dir) {
+          // the same folder again (after a sum): keep the choice
+          setChosen((old) => new Set(names.filter((n) => old.has(n))));
+          return;
+        }
+        listedDir.current = dir;
+        // as NXRefine: the prefix starts as the files' common prefix, which ticks them all
         const p = commonPrefix(names);
         setPrefix(p);
-        setChosen(new Set());
+        setChosen(selectByPrefix(names, p));
       });
     }, 300);
     return () => {
@@ -72,10 +82,15 @@ export function SumScansDialog() {
       ? 'give the sum a name'
       : !NAME.test(name.replace(/\.nxs$/, ''))
         ? 'letters, digits, _ . + - only'
-        : listing && files.includes(`${listing.sample}_${name}.nxs`) && !update && !overwrite
-          ? 'exists: choose Update or Overwrite Existing Sums'
-          : undefined;
-  const canSum = listing !== null && order.length >= 2 && nameError === undefined && !job.running;
+        : undefined;
+  const sumExists =
+    listing !== null &&
+    files.includes(
+      `${listing.sample}_${name.replace(/\.nxs$/, '').replace(new RegExp(`^${listing.sample}_`), '')}.nxs`,
+    );
+  const blockedByExisting = sumExists && !update && !overwrite;
+  const canSum =
+    listing !== null && order.length >= 2 && nameError === undefined && !blockedByExisting && !job.running;
 
   const sum = (): void => {
     void job
@@ -163,9 +178,11 @@ export function SumScansDialog() {
         <span className={nameError !== undefined && order.length > 0 ? styles.fieldError : styles.fieldNote}>
           {order.length > 0 && nameError !== undefined
             ? nameError
-            : listing
-              ? `${listing.sample}_${name.replace(/\.nxs$/, '').replace(new RegExp(`^${listing.sample}_`), '')}.nxs`
-              : ''}
+            : blockedByExisting
+              ? 'exists: choose Update or Overwrite Existing Sums'
+              : listing
+                ? `${listing.sample}_${name.replace(/\.nxs$/, '').replace(new RegExp(`^${listing.sample}_`), '')}.nxs`
+                : ''}
         </span>
       </div>
       {order.length === 1 ? <div className={styles.muted}>Choose at least two scans.</div> : null}
