@@ -165,7 +165,8 @@ export function powderGeometryToPoni(g: PowderGeometry): PoniParameters {
   const M = multiplyMat3(transposeMat3(P), T, P);
   const { rot1, rot2, rot3 } = decomposePyfai(M);
   const L = g.distance / 1000;
-  const p = g.pixelSize / 1000;
+  // pixel size in m, rounded off the float noise of mm → m (0.172e-3, not 0.00017199999999999998)
+  const p = Number((g.pixelSize / 1000).toPrecision(12));
   const Pt = transposeMat3(P);
   const t0: Vec3 = T[0];
   const a1 = Pt[0][0] * t0[0] + Pt[0][1] * t0[1] + Pt[0][2] * t0[2];
