@@ -501,7 +501,10 @@ export function createEngine(options: EngineOptions = {}) {
         };
         return out;
       }
-      if (query.kind === 'slab') return readSlab(f.reader, query.path, query.axis, query.start, query.count);
+      if (query.kind === 'slab') {
+        const { path, axis, start, count, weights } = query;
+        return readSlab(f.reader, path, axis, start, count, weights !== undefined ? { weights } : {});
+      }
       const entry = query.entry.replace(/^\/+/, '');
       const geometry = await readEntryGeometry(f.reader, entry);
       const out: EntryGeometry = { entry, geometry };

@@ -122,9 +122,18 @@ export type DataQuery =
   | { kind: 'geometry'; fileId: string; entry: string }
   /**
    * The sum of planes start…start+count−1 along `axis` of a 3-D dataset (an HKL slice, one or
-   * several planes thick), read without reading the rest (see DatasetSlab).
+   * several planes thick), read without reading the rest; with `weights` (a dataset of the same
+   * shape) divided by the sum of the same planes of it (see DatasetSlab).
    */
-  | { kind: 'slab'; fileId: string; path: string; axis: number; start: number; count: number };
+  | {
+      kind: 'slab';
+      fileId: string;
+      path: string;
+      axis: number;
+      start: number;
+      count: number;
+      weights?: string;
+    };
 
 export interface DatasetValues {
   path: string;
@@ -155,7 +164,9 @@ export interface DatasetSlab {
   shape: [number, number];
   /** numpy-style dtype as stored. */
   dtype: string;
-  /** Σ of the planes, row-major; NaN where a summed value is NaN. */
+  /** The weights divided by, when asked for. */
+  weights?: string;
+  /** Σ of the planes (÷ Σ of the weights' planes, NaN where that is 0), row-major; NaN where a summed value is NaN. */
   data: Float64Array;
 }
 
@@ -363,6 +374,7 @@ export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]
           axis?: unknown;
           start?: unknown;
           count?: unknown;
+          weights?: unknown;
         } | null;
         const str = (v: unknown): boolean => typeof v === 'string' && v.length <= 4096;
         const index = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -372,7 +384,12 @@ export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]
           str(q.fileId) &&
           ((q.kind === 'values' && str(q.path)) ||
             (q.kind === 'geometry' && str(q.entry)) ||
-            (q.kind === 'slab' && str(q.path) && index(q.axis) && index(q.start) && index(q.count)));
+            (q.kind === 'slab' &&
+              str(q.path) &&
+              index(q.axis) &&
+              index(q.start) &&
+              index(q.count) &&
+              (q.weights === undefined || str(q.weights))));
         if (!ok) {
           return `${channel}: argument ${i + 1} must be a values, geometry or slab query with a fileId (slab: path, axis, start, count as non-negative integers)`;
         }

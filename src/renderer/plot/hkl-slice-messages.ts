@@ -8,8 +8,8 @@ export interface SliceRenderRequest {
   /** Names the slice; the worker keeps the last slice it was sent under this key. */
   key: string;
   /**
-   * The slice: summed signal and weights (transferred; rows = y samples, columns = x samples) and
-   * its axes. Absent: the slice kept under `key`.
+   * The slice: summed signal and weights, or their ratio with n null (transferred; rows = y
+   * samples, columns = x samples) and its axes. Absent: the slice kept under `key`.
    */
   slice?: { v: Float64Array; n: Float64Array | null; x: AxisSampling; y: AxisSampling };
   geometry: SliceGeometry;

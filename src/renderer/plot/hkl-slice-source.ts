@@ -1,7 +1,7 @@
 /**
  * What an HKL slice view needs to know about a 3-D NXdata, read through the bridge: signal and
  * weights paths, shape, per dimension the axis (values, label, @scaling_factor), and @angles; and
- * the slab reads (data:read { kind: 'slab' }) of the signal and weights.
+ * the slab read (data:read { kind: 'slab' }, Σ signal ÷ Σ weights computed by the engine).
  */
 import {
   axisSampling,
@@ -142,26 +142,24 @@ export async function loadSliceSource(
   };
 }
 
-/** Σ of planes start…start+count−1 along `constant` of the signal and of the weights (read together). */
-export async function readSliceSlab(
+/**
+ * Σ of planes start…start+count−1 along `constant` of the signal, divided by the same sum of the
+ * weights when there are weights (the engine divides: one array crosses to the page, not two).
+ */
+export function readSliceSlab(
   bridge: NxrBridge,
   source: SliceSource,
   constant: SliceDim,
   start: number,
   count: number,
-): Promise<{ v: DatasetSlab; n: DatasetSlab | null }> {
-  const read = (path: string): Promise<DatasetSlab> =>
-    bridge.readData({
-      kind: 'slab',
-      fileId: source.fileId,
-      path,
-      axis: constant,
-      start,
-      count,
-    }) as Promise<DatasetSlab>;
-  const [v, n] = await Promise.all([
-    read(source.signalPath),
-    source.weightsPath ? read(source.weightsPath) : Promise.resolve(null),
-  ]);
-  return { v, n };
+): Promise<DatasetSlab> {
+  return bridge.readData({
+    kind: 'slab',
+    fileId: source.fileId,
+    path: source.signalPath,
+    axis: constant,
+    start,
+    count,
+    ...(source.weightsPath ? { weights: source.weightsPath } : {}),
+  }) as Promise<DatasetSlab>;
 }

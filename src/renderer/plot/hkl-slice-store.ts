@@ -4,7 +4,7 @@
  *
  * Work goes through one latest-wins queue, as the frame plot's: dragging the plane slider only
  * replaces the request waiting. A new slice (direction, plane or thickness) is read from the engine
- * (data:read slab of the signal and of the weights); zooming or a colour change only re-draws the
+ * (data:read slab: Σv/Σn over the planes); zooming or a colour change only re-draws the
  * slice the worker keeps.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -179,7 +179,7 @@ export function createHklSliceStore(bridge: NxrBridge): HklSliceStore {
         const r = await readSliceSlab(bridge, source, slab.constant, slab.start, slab.count);
         readMs = performance.now() - t0;
         if (gen !== generation) return;
-        fresh = { v: r.v.data, n: r.n ? r.n.data : null, x: xs, y: ys };
+        fresh = { v: r.data, n: null, x: xs, y: ys }; // already v/n
         here = {
           ...slab,
           key: `${source.fileId}:${source.signalPath}:${slab.constant}:${slab.start}:${slab.count}:${++reads}`,

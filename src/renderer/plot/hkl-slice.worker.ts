@@ -1,7 +1,7 @@
 /**
- * HKL slice worker: summed v and n of a slice → v/n (kept here for re-drawing) → max-pooled to the
- * raster's resolution → resampled onto the Cartesian raster of the (skewed) plot → 8-bit palette
- * BMP → data URL, off the UI thread (hkl-slice-raster.ts does the work).
+ * HKL slice worker: a slice's v/n (or summed v and n, divided here) kept for re-drawing →
+ * max-pooled to the raster's resolution → resampled onto the Cartesian raster of the (skewed) plot
+ * → 8-bit palette BMP → data URL, off the UI thread (hkl-slice-raster.ts does the work).
  */
 /// <reference lib="webworker" />
 import { encodePaletteBmp } from './bmp.ts';

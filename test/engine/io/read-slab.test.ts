@@ -103,10 +103,17 @@ describe('readSlab / data:read slab', () => {
     expect(slab.datasetShape).toEqual([17, 31, 23]);
     expect(slab.dtype).toBe('<f4');
     expectSame(slab, expected);
-    // in blocks of one plane, two planes (off the 4-plane chunks) and five (one chunk and a bit)
+    // read again (chunk layers from the cache), and without the cache in blocks of one plane, two
+    // planes (off the 4-plane chunks) and five (one chunk and a bit)
+    expect(Array.from(readSlab(f, '/f1/transform/data', axis, start, count).data)).toEqual(
+      Array.from(slab.data),
+    );
     for (const planes of [1, 2, 5]) {
       const per = shape[0]! * shape[1]!;
-      const b = readSlab(f, '/f1/transform/data', axis, start, count, { blockElements: planes * per });
+      const b = readSlab(f, '/f1/transform/data', axis, start, count, {
+        blockElements: planes * per,
+        cacheLayers: false,
+      });
       expect(Array.from(b.data)).toEqual(Array.from(slab.data));
     }
   });
@@ -145,6 +152,42 @@ describe('readSlab / data:read slab', () => {
     expect(r.shape).toEqual([17, 23]);
     expect(r.data).toBeInstanceOf(Float64Array);
     expectSame(r, h5pySum(t.wrapper, '/f1/transform/data', 1, 4, 3));
+  });
+
+  it('with weights: Σv/Σn of the planes as h5py computes it, NaN where Σn = 0', async () => {
+    for (const [axis, start, count] of [
+      [0, 6, 3],
+      [2, 19, 2],
+      [1, 0, 31],
+    ] as const) {
+      const r = (await engine.api['data:read']({
+        kind: 'slab',
+        fileId,
+        path: '/f1/transform/data',
+        axis,
+        start,
+        count,
+        weights: '/f1/transform/weights',
+      })) as DatasetSlab;
+      expect(r.weights).toBe('/f1/transform/weights');
+      const v = h5pySum(t.wrapper, '/f1/transform/data', axis, start, count);
+      const n = h5pySum(t.wrapper, '/f1/transform/weights', axis, start, count);
+      const expected = v.map((x, i) => (n[i] === 0 ? null : x! / n[i]!));
+      expectSame(r, expected);
+      if (axis === 2) expect(r.data.every((x) => Number.isNaN(x))).toBe(true); // h = 0.9, 1.0: n = 0
+    }
+    const e = (await engine.api['data:read']({
+      kind: 'slab',
+      fileId,
+      path: '/f1/transform/data',
+      axis: 0,
+      start: 0,
+      count: 1,
+      weights: '/f1/transform/Qh',
+    }).catch((x: unknown) => x)) as NxrError;
+    expect(e).toBeInstanceOf(NxrError);
+    expect(e.path).toBe('/f1/transform/Qh');
+    expect(e.code).toBe('WRONG_SHAPE');
   });
 
   it('refuses bad requests with an NxrError naming file and path', async () => {
@@ -209,12 +252,14 @@ describe('readSlab / data:read slab', () => {
   it('checkInvokeArgs lets slab queries through only with integer axis, start and count', () => {
     const q = { kind: 'slab', fileId: 'f1', path: '/a', axis: 0, start: 0, count: 1 };
     expect(checkInvokeArgs('data:read', [q])).toBeNull();
+    expect(checkInvokeArgs('data:read', [{ ...q, weights: '/n' }])).toBeNull();
     for (const broken of [
       { ...q, axis: -1 },
       { ...q, start: 1.5 },
       { ...q, count: '2' },
       { ...q, path: undefined },
       { ...q, axis: undefined },
+      { ...q, weights: 3 },
     ]) {
       expect(checkInvokeArgs('data:read', [broken])).toMatch(/slab query/);
     }
