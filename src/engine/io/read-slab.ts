@@ -74,8 +74,8 @@ interface CachedLayer {
 
 /** Largest chunk layer kept (bytes): 128 MiB, 16 planes of a 1201 × 1201 float32 grid. */
 export const MAX_CACHED_LAYER_BYTES = 128 * 1024 * 1024;
-/** Chunk layers kept per open file (bytes, most recent first): the signal's and the weights' and one more of each. */
-const CACHE_BYTES_PER_FILE = 4 * MAX_CACHED_LAYER_BYTES;
+/** Chunk layers kept per open file (bytes, most recent first): the signal's and the weights' current layer. */
+const CACHE_BYTES_PER_FILE = 2 * MAX_CACHED_LAYER_BYTES;
 const layerCaches = new WeakMap<NexusReader, CachedLayer[]>();
 
 /** The chunk layer start…stop−1 of `path` along `axis`, from the reader's cache or read now. */
