@@ -317,7 +317,7 @@ export function CreateMaskDialog() {
           onEdit={update}
         />
       ) : (
-        <div style={{ height: 460 }} className={styles.muted} aria-busy="true">
+        <div style={{ height: 460, flexShrink: 0 }} className={styles.muted} aria-busy="true">
           {preview.running ? 'Reading the entry…' : ''}
         </div>
       )}

@@ -54,6 +54,7 @@ export function MaskPlot({
   const el = useRef<HTMLDivElement>(null);
   const [imageUrl, setImageUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [drawn, setDrawn] = useState<Uint8Array | null>(null);
   const latest = useRef({ shapes, onEdit });
   latest.current = { shapes, onEdit };
   const hooked = useRef(false);
@@ -137,6 +138,7 @@ export function MaskPlot({
         modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d', 'toImage'],
       };
       const gd = await Plotly.react(div, data, layout, config);
+      if (live) setDrawn(mask);
       if (!hooked.current) {
         hooked.current = true;
         gd.on('plotly_relayout', (ev: Record<string, unknown>) => {
@@ -151,7 +153,7 @@ export function MaskPlot({
     return () => {
       live = false;
     };
-  }, [imageUrl, maskUrl, shapes, selected, nx, ny, bin, imageKey]);
+  }, [imageUrl, maskUrl, mask, shapes, selected, nx, ny, bin, imageKey]);
 
   useEffect(
     () => () => {
@@ -163,7 +165,7 @@ export function MaskPlot({
   );
 
   return (
-    <div style={{ display: 'flex', flexDirection: 'column', minHeight: 0 }}>
+    <div style={{ display: 'flex', flexDirection: 'column', flexShrink: 0 }}>
       {error ? (
         <div role="alert" className={plotStyles.error}>
           {error}
@@ -172,10 +174,12 @@ export function MaskPlot({
       <div
         ref={el}
         className={plotStyles.plotly}
-        style={{ height: 460 }}
+        style={{ flex: 'none', height: 460 }}
         data-testid="mask-plot"
         aria-label="Mask plot"
         aria-busy={!imageUrl}
+        data-drawn={drawn === mask ? 'yes' : 'no'}
+        data-shapes={shapes.length}
       />
     </div>
   );

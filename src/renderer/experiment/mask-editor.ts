@@ -46,7 +46,7 @@ export function defaultShape(
 
 /** Plotly layout shape of an editor shape (data coordinates; the y axis runs downwards). */
 export function toPlotlyShape(s: EditorShape, selected: boolean): Record<string, unknown> {
-  const colour = s.mode === 'remove' ? '#00c2ff' : '#ff2d55';
+  const colour = s.mode === 'remove' ? '#00c2ff' : '#ffd60a';
   const common = {
     xref: 'x',
     yref: 'y',
