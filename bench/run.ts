@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --frames N] [--only read-frames]`: speed and memory figures, each printed
+ * `npm run bench [-- --frames N] [--only read-frames|find-peaks|transform|sum-scans]`: speed and memory figures, each printed
  * beside a plain single-thread reference run on the same data, every variant in its own process
  * (so peak memory is its own). Data: simulated pilatus2m rotations (1475 × 1679 int32) written by
  * `nxr simulate` into .bench/ on first use and reused afterwards.
@@ -246,10 +246,69 @@ async function transformBench(): Promise<Row[]> {
   return rows;
 }
 
+/** Sum Scans: two pilatus2m bslz4 rotations added into a third (written bslz4) in this thread vs the pool. */
+async function sumScansBench(): Promise<Row[]> {
+  const outDir = join(benchDir, `sum-pilatus2m-bslz4-${frames}`);
+  const sampleDir = join(outDir, 'sim', 'xtal1');
+  for (const [scan, seed] of [
+    ['a', 1],
+    ['b', 2],
+  ] as const) {
+    if (existsSync(join(sampleDir, `sim_${scan}.nxs`))) continue;
+    mkdirSync(outDir, { recursive: true });
+    process.stdout.write(`simulating a ${frames}-frame pilatus2m rotation '${scan}' into ${outDir} … `);
+    const t0 = performance.now();
+    await simulateExperiment({
+      outDir,
+      preset: 'pilatus2m',
+      seed,
+      cell: { a: 3.82, b: 3.89, c: 11.68, alpha: 90, beta: 90, gamma: 90 },
+      spaceGroup: 'P m m m',
+      entries: 1,
+      nframes: frames,
+      compression: 'bslz4',
+      dtype: 'int32',
+      sample: 'sim',
+      label: 'xtal1',
+      scan,
+      overwrite: true,
+    });
+    console.log(`${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const variant of ['reference', 'pool-1', 'pool-2']) {
+    const r = runChild('sum-scans-child.ts', [sampleDir, 'a', 'b', variant]) as ReturnType<
+      typeof runChild
+    > & {
+      cpuSeconds: number;
+    };
+    const ms = (1000 * r.cpuSeconds) / r.frames;
+    notes.push(
+      `sum scans ${variant}: ${ms.toFixed(1)} ms CPU per summed frame (all threads: 2 frames read, 1 written)`,
+    );
+    const fps = r.frames / r.seconds;
+    rows.push({
+      benchmark: 'sum scans (2 → 1)',
+      data: 'pilatus2m bslz4',
+      variant,
+      ...r,
+      fps,
+      mpixPerS: (fps * 1475 * 1679) / 1e6,
+    });
+    process.stdout.write('.');
+  }
+  const sums = rows.map((r) => r.checksum);
+  if (new Set(sums).size !== 1) throw new Error(`sum-scans variants disagree: checksums ${sums.join(', ')}`);
+  console.log(`\n${notes.join('\n')}`);
+  return rows;
+}
+
 const benchmarks: Record<string, () => Promise<Row[]>> = {
   'read-frames': readFrames,
   'find-peaks': findMaximumAndPeaks,
   transform: transformBench,
+  'sum-scans': sumScansBench,
 };
 const selected = values.only ? [values.only] : Object.keys(benchmarks);
 const rows: Row[] = [];

@@ -70,7 +70,7 @@ export interface SumScansOptions {
   workers?: number;
   /** A pool to use (the engine's); not closed here. */
   pool?: FramePool;
-  /** Frames per pool task. @default 8 */
+  /** Frames per pool task (a batch of 2 × workers tasks is summed while the previous one is written). @default 4 */
   framesPerTask?: number;
 }
 
@@ -308,15 +308,21 @@ async function sumEntryFrames(
   }
   const pool = o.pool ?? new FramePool(workers !== undefined ? { size: workers } : {});
   const ownPool = o.pool === undefined;
-  const perTask = Math.max(1, Math.floor(o.framesPerTask ?? 8));
+  const perTask = Math.max(1, Math.floor(o.framesPerTask ?? 4));
   const batch = perTask * pool.size * 2;
+  const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}-${plan.entry}`;
   let next: Promise<RangeResult<SumFramesKernelPart>[]> | undefined;
   try {
     let reported = 0;
     const run = (b0: number): Promise<RangeResult<SumFramesKernelPart>[]> =>
       pool.runKernel(
         'sum-frames',
-        { others: files.slice(1).map((file) => ({ file, dataset })), dtype: plan.dtype, entry: plan.entry },
+        {
+          others: files.slice(1).map((file) => ({ file, dataset })),
+          dtype: plan.dtype,
+          entry: plan.entry,
+          token,
+        },
         {
           file: files[0]!,
           dataset,

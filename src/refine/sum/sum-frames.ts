@@ -29,6 +29,54 @@ export function allocateSum(dtype: SumDtype, n: number): SumOutput {
   }
 }
 
+type Accumulator = Float64Array | Float32Array | Int32Array | Uint32Array;
+
+/** acc[off + i] = a[i] + b[i]; direct loops (a pass through a scratch array costs several times more). */
+function addPair(acc: Accumulator, off: number, a: FrameValues, b: FrameValues, n: number): void {
+  for (let i = 0; i < n; i++) acc[off + i] = a[i]! + b[i]!;
+}
+
+/** acc[off + i] += f[i] */
+function addOne(acc: Float64Array | Float32Array, off: number, f: FrameValues, n: number): void {
+  for (let i = 0; i < n; i++) acc[off + i] = acc[off + i]! + f[i]!;
+}
+
+/** o[off + i] = a[i] + b[i] while it fits [lo, hi]; returns the first index that does not, or −1. */
+function addPairChecked(
+  o: Int32Array | Uint32Array,
+  off: number,
+  a: FrameValues,
+  b: FrameValues,
+  n: number,
+  lo: number,
+  hi: number,
+): number {
+  for (let i = 0; i < n; i++) {
+    const v = a[i]! + b[i]!;
+    if (v < lo || v > hi) return i;
+    o[off + i] = v;
+  }
+  return -1;
+}
+
+/** o[off + i] = v[i] while it fits [lo, hi]; returns the first index that does not, or −1. */
+function storeChecked(
+  o: Int32Array | Uint32Array,
+  off: number,
+  v: Float64Array,
+  lo: number,
+  hi: number,
+): number {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x < lo || x > hi) return i;
+    o[off + i] = x;
+  }
+  return -1;
+}
+
+let scratch = new Float64Array(0);
+
 /**
  * out[offset … offset + n) = Σ frames (n = frame length). An integer sum outside its type's range is
  * an NxrError (WRONG_DTYPE) naming `where` (e.g. 'frame 12 of f1') and the pixel (row, column of a
@@ -49,30 +97,41 @@ export function sumFrameInto(
         message: `frames of ${n} and ${f.length} values cannot be added`,
       });
   const m = frames.length;
-  if (dtype === '<f4') {
-    const o = out as Float32Array;
-    const a = frames[0]!;
-    for (let i = 0; i < n; i++) {
-      let s = Math.fround(a[i]!);
-      for (let k = 1; k < m; k++) s = Math.fround(s + frames[k]![i]!);
-      o[offset + i] = s;
-    }
+  if (dtype === '<f4' || dtype === '<f8') {
+    // stored after every addition: in a float32 array that is numpy's float32 a + b + c (rounding a
+    // double sum of two float32 values to float32 is the correctly rounded float32 sum)
+    const acc = out as Float32Array | Float64Array;
+    if (m === 1) acc.set(frames[0]!, offset);
+    else addPair(acc, offset, frames[0]!, frames[1]!, n);
+    for (let k = 2; k < m; k++) addOne(acc, offset, frames[k]!, n);
     return;
   }
-  const range = sumRange(dtype);
-  const big = out instanceof BigInt64Array;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < m; k++) s += frames[k]![i]!;
-    if (range && (s < range[0] || s > range[1])) {
-      throw new NxrError({
-        code: 'WRONG_DTYPE',
-        message:
-          `the sum ${s} at ${where.width ? `row ${Math.floor(i / where.width)}, column ${i % where.width}` : `value ${i}`}` +
-          `${where.label ? ` of ${where.label}` : ''} does not fit ${dtype}`,
-      });
-    }
-    if (big) (out as BigInt64Array)[offset + i] = BigInt(s);
-    else (out as Float64Array | Int32Array | Uint32Array)[offset + i] = s;
+  const [lo, hi] = sumRange(dtype)!;
+  let bad = -1;
+  let value = 0;
+  if (m === 2 && !(out instanceof BigInt64Array)) {
+    bad = addPairChecked(out, offset, frames[0]!, frames[1]!, n, lo, hi);
+    if (bad >= 0) value = frames[0]![bad]! + frames[1]![bad]!;
+  } else {
+    if (scratch.length < n) scratch = new Float64Array(n);
+    const acc = scratch.subarray(0, n);
+    if (m === 1) acc.set(frames[0]!);
+    else addPair(acc, 0, frames[0]!, frames[1]!, n);
+    for (let k = 2; k < m; k++) addOne(acc, 0, frames[k]!, n);
+    if (out instanceof BigInt64Array) {
+      for (let i = 0; i < n && bad < 0; i++) {
+        if (acc[i]! < lo || acc[i]! > hi) bad = i;
+        else out[offset + i] = BigInt(acc[i]!);
+      }
+    } else bad = storeChecked(out, offset, acc, lo, hi);
+    if (bad >= 0) value = acc[bad]!;
+  }
+  if (bad >= 0) {
+    throw new NxrError({
+      code: 'WRONG_DTYPE',
+      message:
+        `the sum ${value} at ${where.width ? `row ${Math.floor(bad / where.width)}, column ${bad % where.width}` : `value ${bad}`}` +
+        `${where.label ? ` of ${where.label}` : ''} does not fit ${dtype}`,
+    });
   }
 }

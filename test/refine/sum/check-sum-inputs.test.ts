@@ -125,5 +125,38 @@ describe('sumFrameInto', () => {
         width: 2,
       }),
     ).toThrow('the sum 2147483648 at row 1, column 0 of frame 3 of f1 does not fit <i4');
+    // three scans go through the float64 accumulator; the same check
+    expect(() =>
+      sumFrameInto(
+        [Int32Array.from([2 ** 30, 0]), Int32Array.from([2 ** 30, 0]), Int32Array.from([0, 0])],
+        out,
+        0,
+        '<i4',
+      ),
+    ).toThrow('the sum 2147483648 at value 0 does not fit <i4');
+    const u = allocateSum('<u4', 2);
+    expect(() => sumFrameInto([Uint32Array.from([1, 0]), Int16Array.from([-2, 0])], u, 0, '<u4')).toThrow(
+      /the sum -1 at value 0 does not fit <u4/,
+    );
+  });
+
+  it('writes each sum at its offset, for one, two and three scans, into every output type', () => {
+    const a = Int32Array.from([1, 2, 3]);
+    const b = Uint16Array.from([10, 20, 30]);
+    const c = Int8Array.from([-1, -2, -3]);
+    const i4 = allocateSum('<i4', 6);
+    sumFrameInto([a, b, c], i4, 3, '<i4');
+    expect([...i4]).toEqual([0, 0, 0, 10, 20, 30]);
+    const i8 = allocateSum('<i8', 3);
+    sumFrameInto([a, b], i8, 0, '<i8');
+    expect([...i8]).toEqual([11n, 22n, 33n]);
+    const f8 = allocateSum('<f8', 3);
+    sumFrameInto([Float64Array.from([0.1, 0.2, 0.3])], f8, 0, '<f8');
+    expect([...f8]).toEqual([0.1, 0.2, 0.3]);
+    const f4 = allocateSum('<f4', 3);
+    sumFrameInto([Float32Array.from([0.1, 0.2, 0.3]), a, c], f4, 0, '<f4');
+    expect([...f4]).toEqual(
+      [0.1, 0.2, 0.3].map((x, i) => Math.fround(Math.fround(Math.fround(x) + a[i]!) + c[i]!)),
+    );
   });
 });
