@@ -188,6 +188,14 @@ export function CreateMaskDialog() {
   const entry = file?.entry;
   const { run: runPreview } = preview;
 
+  // another file: its own mask, no shapes or import carried over
+  useEffect(() => {
+    setShapes([]);
+    setSelected(null);
+    setImportFile(null);
+    setSaved(null);
+  }, [fileId]);
+
   // the layers: current ∪ imported mask and the image, from the engine
   useEffect(() => {
     if (!fileId || !entry) return;
