@@ -157,7 +157,7 @@ const EXPERIMENT_REQUEST_FIELDS: { [K in ExperimentJobKind]: RequestFieldSpec } 
     },
     required: ['directory', 'sample', 'label', 'configuration', 'values'],
   },
-  'read-experiment': { fields: { directory: 'string', configuration: 'string' }, required: ['directory'] },
+  'read-experiment': { fields: { directory: 'string', configuration: 'string' } },
   'read-settings': { fields: { directory: 'string', scope: 'string' }, required: ['scope'] },
   'edit-settings': {
     fields: { directory: 'string', scope: 'string', values: 'object' },

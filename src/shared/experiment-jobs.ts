@@ -109,10 +109,10 @@ export interface NewScanSummary {
   nframes: number;
 }
 
-/** Read an experiment directory for the New … dialogs (read-only). */
+/** Read an experiment directory for the New … dialogs (read-only); without one, only the defaults. */
 export interface ReadExperimentRequest {
   kind: 'read-experiment';
-  directory: string;
+  directory?: string;
   /** Also summarise this configuration (New Scan's defaults). */
   configuration?: string;
 }
@@ -124,6 +124,10 @@ export interface ReadExperimentSummary {
   hasSettingsFile: boolean;
   samples: Array<{ sample: string; label: string; scans: string[] }>;
   configurations: string[];
+  /** Registered beamline names (the instrument must be one). */
+  instruments: string[];
+  /** The server settings' [instrument] values (New Experiment's defaults); null without a server file. */
+  serverInstrument: Record<string, SettingValue> | null;
   configuration?: {
     name: string;
     entries: string[];

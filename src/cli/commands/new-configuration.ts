@@ -34,7 +34,9 @@ options:
   --radius X             analysis settings (/entry/nxreduce)
   --overwrite            replace an existing configuration
   --list-detectors       print the detector models and exit
-  --json                 print the result as JSON`;
+  --json                 print the result as JSON
+
+Negative values go with '=': --omega=-10,0,10 --phi-start=-5.`;
 
 const NUMBERS = [
   ['wavelength', 'wavelength'],

@@ -27,7 +27,9 @@ options:
   --link-file LIST       per-position raw file in the scan directory          [f1.h5,f2.h5 …]
   --link-path LIST       per-position path of the frames in it                [/entry/data/data]
   --overwrite            replace an existing scan file
-  --json                 print the result as JSON`;
+  --json                 print the result as JSON
+
+Negative values go with '=': --omega=-10,0,10 --phi-start=-5.`;
 
 const list = (raw: string | undefined, n: number, name: string): string[] | undefined => {
   if (raw === undefined) return undefined;

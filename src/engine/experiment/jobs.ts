@@ -29,7 +29,10 @@ import type {
 } from '../../shared/experiment-jobs.ts';
 import type { JobContext } from '../jobs/job-context.ts';
 import type { RefineJobContext } from '../refine-jobs.ts';
+import { normalizeSettings } from '../../refine/settings/settings-ini.ts';
+import { beamlineNames } from '../beamlines/registry.ts';
 import { listConfigurations, listSamples } from './experiment-directory.ts';
+import { findServerSettings, readSettingsText } from './settings-files.ts';
 import { newConfiguration, readExperimentSettings } from './new-configuration.ts';
 import { newExperiment } from './new-experiment.ts';
 import { newSample } from './new-sample.ts';
@@ -218,16 +221,27 @@ export async function readExperimentJob(
 ): Promise<ReadExperimentSummary> {
   ctx.progress(0);
   const dir = req.directory;
-  const isExperiment = existsSync(join(dir, 'tasks')) || existsSync(join(dir, 'configurations'));
-  const { settings, file } = readExperimentSettings(dir);
+  const server = findServerSettings();
+  const serverSettings =
+    server !== undefined && existsSync(server.file)
+      ? normalizeSettings(readSettingsText(server.file), 'server')
+      : null;
+  const isExperiment =
+    dir !== undefined && (existsSync(join(dir, 'tasks')) || existsSync(join(dir, 'configurations')));
+  const { settings, file } =
+    dir !== undefined
+      ? readExperimentSettings(dir)
+      : { settings: normalizeSettings({}, 'experiment').settings };
   const out: ReadExperimentSummary = {
     isExperiment,
     settings,
     hasSettingsFile: file !== undefined,
     samples: isExperiment ? listSamples(dir) : [],
     configurations: isExperiment ? listConfigurations(dir) : [],
+    instruments: beamlineNames(),
+    serverInstrument: serverSettings?.settings['instrument'] ?? null,
   };
-  if (req.configuration !== undefined && req.configuration !== '') {
+  if (dir !== undefined && req.configuration !== undefined && req.configuration !== '') {
     const s = await readConfigurationSummary(
       join(dir, 'configurations', configurationFileName(req.configuration)),
     );

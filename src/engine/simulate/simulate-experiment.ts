@@ -8,6 +8,7 @@ import { basename, join, relative } from 'node:path';
 
 import type { NumericArray } from '../../nexus/model/types.ts';
 import type { Compression, NexusWriter } from '../../nexus/port.ts';
+import { instrumentNodes, scanDataNodes } from '../../refine/experiment/instrument-content.ts';
 import { buildScanModel } from '../../refine/simulate/build-scan-model.ts';
 import type { EntryModel, ScanModel } from '../../refine/simulate/models.ts';
 import { PRESETS, type PresetName } from '../../refine/simulate/presets.ts';
@@ -21,6 +22,7 @@ import {
 } from '../../refine/symmetry/space-groups.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { createNexusFile, type NexusFileWriter } from '../io/nexus-writer.ts';
+import { writePlan } from '../experiment/write-plan.ts';
 import { createFrameRenderPool } from './render-entry-frames.ts';
 
 export type FrameDtype = 'int32' | 'uint32' | 'uint16' | 'float32';
@@ -129,46 +131,44 @@ function writeEntry(
   index: number,
 ): void {
   const g = entry.geometry;
-  const [ny, nx] = g.shape;
   const p = `/${entry.name}`;
   const preset = PRESETS[o.preset];
   const frameTime = 0.1;
   w.group(p, 'NXentry');
   w.nexusLink(`${p}/sample`, '/entry/sample');
-  w.group(`${p}/instrument`, 'NXinstrument');
-  w.field(`${p}/instrument/name`, 'Simulated diffractometer');
-  w.group(`${p}/instrument/monochromator`, 'NXmonochromator');
-  w.field(`${p}/instrument/monochromator/wavelength`, g.wavelength, { units: 'Angstroms' });
-  w.field(`${p}/instrument/monochromator/energy`, 12.398419739640717 / g.wavelength, { units: 'keV' });
-  const d = `${p}/instrument/detector`;
-  w.group(d, 'NXdetector');
-  w.field(`${d}/description`, preset.description);
-  w.field(`${d}/distance`, g.distance, { units: 'mm' });
-  w.field(`${d}/pixel_size`, g.pixelSize, { units: 'mm' });
-  w.field(`${d}/shape`, Int32Array.from([ny, nx]));
-  w.field(`${d}/beam_center_x`, g.beamCenterX);
-  w.field(`${d}/beam_center_y`, g.beamCenterY);
-  w.field(`${d}/yaw`, g.yaw, { units: 'degrees' });
-  w.field(`${d}/pitch`, g.pitch, { units: 'degrees' });
-  w.field(`${d}/roll`, g.roll, { units: 'degrees' });
-  w.field(
-    `${d}/detector_orientation`,
-    typeof g.detectorOrientation === 'string' ? g.detectorOrientation : '-y +z -x',
+  // the instrument and data groups New Scan writes (src/refine/experiment/instrument-content.ts)
+  writePlan(
+    w,
+    instrumentNodes(p, {
+      name: 'Simulated diffractometer',
+      wavelength: g.wavelength,
+      detector: {
+        description: preset.description,
+        distance: g.distance,
+        pixelSize: g.pixelSize,
+        shape: g.shape,
+        orientation: typeof g.detectorOrientation === 'string' ? g.detectorOrientation : '-y +z -x',
+        pixelMask: Int8Array.from(scan.defects.pixelMask),
+        yaw: g.yaw,
+        pitch: g.pitch,
+        roll: g.roll,
+        beamCenterX: g.beamCenterX,
+        beamCenterY: g.beamCenterY,
+        translationX: -20 * index * g.pixelSize,
+        translationY: 5 * index * g.pixelSize,
+        frameTime,
+      },
+      goniometer: {
+        phiStart: g.phiStart,
+        phiStep: g.phiStep,
+        phiEnd: g.phiStart + g.phiStep * entry.nframes,
+        chi: g.chi,
+        omega: g.omega,
+        theta: g.theta,
+        offsets: [0, 0, 0],
+      },
+    }),
   );
-  w.field(`${d}/translation_x`, -20 * index * g.pixelSize, { units: 'mm' });
-  w.field(`${d}/translation_y`, 5 * index * g.pixelSize, { units: 'mm' });
-  w.field(`${d}/frame_time`, frameTime, { units: 's' });
-  w.field(`${d}/pixel_mask`, Int8Array.from(scan.defects.pixelMask), { shape: [ny, nx], dtype: '<i1' });
-  const gon = `${p}/instrument/goniometer`;
-  w.group(gon, 'NXgoniometer');
-  w.field(`${gon}/phi`, g.phiStart, {
-    units: 'degree',
-    attrs: { step: g.phiStep, end: g.phiStart + g.phiStep * entry.nframes },
-  });
-  w.field(`${gon}/chi`, g.chi, { units: 'degree' });
-  w.field(`${gon}/omega`, g.omega, { units: 'degree' });
-  w.field(`${gon}/theta`, g.theta, { units: 'degree' });
-  for (const axis of ['xs', 'ys', 'zs']) w.field(`${gon}/${axis}`, 0, { units: 'mm' });
   const monitor = Float64Array.from(entry.monitor, (m) => Math.round(m * entry.monitorMean));
   w.group(`${p}/monitor1`, 'NXmonitor', { signal: 'MCS1', axes: 'frame_number' });
   w.field(`${p}/monitor1/MCS1`, monitor);
@@ -177,25 +177,7 @@ function writeEntry(
     Int32Array.from({ length: entry.nframes }, (_, i) => i),
   );
   w.field(`${p}/start_time`, '2026-11-25T12:00:00');
-  w.group(`${p}/data`, 'NXdata', { signal: 'data', axes: ['frame_number', 'y_pixel', 'x_pixel'] });
-  w.externalLink(`${p}/data/data`, rawLink, '/entry/data/data');
-  w.field(
-    `${p}/data/frame_number`,
-    Int32Array.from({ length: entry.nframes }, (_, i) => i),
-  );
-  w.field(
-    `${p}/data/y_pixel`,
-    Int32Array.from({ length: ny }, (_, i) => i),
-  );
-  w.field(
-    `${p}/data/x_pixel`,
-    Int32Array.from({ length: nx }, (_, i) => i),
-  );
-  w.field(
-    `${p}/data/frame_time`,
-    Float64Array.from({ length: entry.nframes }, (_, i) => i * frameTime),
-    { units: 's' },
-  );
+  writePlan(w, scanDataNodes(p, { linkFile: rawLink, nframes: entry.nframes, shape: g.shape, frameTime }));
   w.setAttrs(p, { default: 'data' });
 }
 

@@ -73,6 +73,9 @@ export interface InstrumentContent {
   goniometer: GoniometerContent;
 }
 
+/** −0 (e.g. from a sign flip of 0) is written as 0. */
+const z = (v: number): number => (v === 0 ? 0 : v);
+
 /** The nodes of `<prefix>/instrument`, e.g. prefix '/entry' or '/f1'. */
 export function instrumentNodes(prefix: string, c: InstrumentContent): PlanNode[] {
   const i = `${prefix}/instrument`;
@@ -107,15 +110,15 @@ export function instrumentNodes(prefix: string, c: InstrumentContent): PlanNode[
     ['pitch', d.pitch],
     ['roll', d.roll],
   ] as const)
-    out.push(field(`${det}/${name}`, v ?? 0, { dtype: '<f8', units: 'degree' }));
+    out.push(field(`${det}/${name}`, z(v ?? 0), { dtype: '<f8', units: 'degree' }));
   if (d.beamCenterX !== undefined)
     out.push(field(`${det}/beam_center_x`, d.beamCenterX, { dtype: '<f8', units: 'pixel' }));
   if (d.beamCenterY !== undefined)
     out.push(field(`${det}/beam_center_y`, d.beamCenterY, { dtype: '<f8', units: 'pixel' }));
   if (d.translationX !== undefined)
-    out.push(field(`${det}/translation_x`, d.translationX, { dtype: '<f8', units: 'mm' }));
+    out.push(field(`${det}/translation_x`, z(d.translationX), { dtype: '<f8', units: 'mm' }));
   if (d.translationY !== undefined)
-    out.push(field(`${det}/translation_y`, d.translationY, { dtype: '<f8', units: 'mm' }));
+    out.push(field(`${det}/translation_y`, z(d.translationY), { dtype: '<f8', units: 'mm' }));
   if (d.frameTime !== undefined)
     out.push(field(`${det}/frame_time`, d.frameTime, { dtype: '<f8', units: 's' }));
   out.push(group(`${i}/goniometer`, 'NXgoniometer'), ...goniometerNodes(`${i}/goniometer`, g));
@@ -126,17 +129,17 @@ export function instrumentNodes(prefix: string, c: InstrumentContent): PlanNode[
 export function goniometerNodes(gon: string, g: GoniometerContent): PlanNode[] {
   const deg = { dtype: '<f8' as const, units: 'degree' };
   const out: PlanNode[] = [
-    field(`${gon}/phi`, g.phiStart, { ...deg, attrs: { step: g.phiStep, end: g.phiEnd } }),
+    field(`${gon}/phi`, z(g.phiStart), { ...deg, attrs: { step: g.phiStep, end: g.phiEnd } }),
   ];
-  if (g.setValues === true) out.push(field(`${gon}/phi_set`, g.phiStart, deg));
+  if (g.setValues === true) out.push(field(`${gon}/phi_set`, z(g.phiStart), deg));
   for (const [name, v] of [
     ['chi', g.chi],
     ['omega', g.omega],
     ['theta', g.theta],
   ] as const) {
     if (v === undefined) continue;
-    out.push(field(`${gon}/${name}`, v, deg));
-    if (g.setValues === true) out.push(field(`${gon}/${name}_set`, v, deg));
+    out.push(field(`${gon}/${name}`, z(v), deg));
+    if (g.setValues === true) out.push(field(`${gon}/${name}_set`, z(v), deg));
   }
   if (g.offsets !== undefined) {
     const [xs, ys, zs] = g.offsets;

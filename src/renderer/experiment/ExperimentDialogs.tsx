@@ -13,6 +13,11 @@ import {
   type ExperimentDialogId,
 } from '../../shared/experiment-jobs.ts';
 import { MenuButton } from '../shell/MenuButton.tsx';
+import { EditSettingsDialog } from './EditSettingsDialog.tsx';
+import { NewConfigurationDialog } from './NewConfigurationDialog.tsx';
+import { NewExperimentDialog } from './NewExperimentDialog.tsx';
+import { NewSampleDialog } from './NewSampleDialog.tsx';
+import { NewScanDialog } from './NewScanDialog.tsx';
 import { CreateMaskDialog } from './CreateMaskDialog.tsx';
 import { CalibratePowderDialog } from './CalibratePowderDialog.tsx';
 import { ImportScansDialog } from './ImportScansDialog.tsx';
@@ -24,6 +29,11 @@ export const EXPERIMENT_DIALOGS: Partial<Record<ExperimentDialogId, ComponentTyp
   'calibrate-powder': CalibratePowderDialog,
   'import-scans': ImportScansDialog,
   'sum-scans': SumScansDialog,
+  'new-experiment': NewExperimentDialog,
+  'new-configuration': NewConfigurationDialog,
+  'new-sample': NewSampleDialog,
+  'new-scan': NewScanDialog,
+  'edit-settings': EditSettingsDialog,
 };
 
 /** The Experiment menu: NXRefine's order, items whose job and dialog exist. */
