@@ -8,7 +8,28 @@ import { pyJson } from '../helpers/python.ts';
 
 export interface Truth {
   crystal: { cell: UnitCell; spaceGroup: string; U: number[][] };
-  entries: Array<{ name: string; geometry: Geometry; nframes: number }>;
+  entries: Array<{
+    name: string;
+    geometry: Geometry;
+    nframes: number;
+    /** The simulated Bragg reflections: hkl and predicted centre (px, frame). */
+    reflections: Array<{ h: number; k: number; l: number; x: number; y: number; frame: number }>;
+  }>;
+}
+
+/** The true hkl of each peak (x, y, z) within 1.5 px and 1.5 frames of a simulated reflection. */
+export function truthHklOf(
+  truth: Truth,
+  peaks: { x: number[]; y: number[]; z: number[] },
+): Array<[number, number, number] | undefined> {
+  const refl = truth.entries[0]!.reflections;
+  return peaks.x.map((x, i) => {
+    const r = refl.find(
+      (t) =>
+        Math.abs(t.x - x) < 1.5 && Math.abs(t.y - peaks.y[i]!) < 1.5 && Math.abs(t.frame - peaks.z[i]!) < 1.5,
+    );
+    return r ? [r.h, r.k, r.l] : undefined;
+  });
 }
 
 export interface Experiments {

@@ -1,9 +1,11 @@
 // End to end, as a new user would: `nxr serve` (its JS API, in-process) on simulated experiments,
 // driven in Debian Chromium. Plots a Pilatus 2M frame (display time printed), opens a tiny
 // simulated scan, walks the tree, plots a frame with its read-out, and runs Choose Parameters →
-// Find Maximum → Find Peaks → Define Lattice → Calculate Angles → Copy Parameters through their
-// dialogs, checking what they show and what they wrote against h5py, `nxr find-peaks` and the
-// simulation's truth; cancels a job; opens a truncated file. Screenshots go to docs/screenshots.
+// Find Maximum (and its curves) → Find Peaks → Define Lattice → Calculate Angles → Refine Lattice
+// (peak list with H, K, L against the truth, Orient Manually, residual plot) → Prepare 3D Mask →
+// Transform Data → Copy Parameters through their dialogs, checking what they show and what they
+// wrote against h5py, `nxr find-peaks` and the simulation's truth; cancels a job; opens a truncated
+// file. Screenshots go to docs/screenshots.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startBrowserServer, type BrowserServer } from '../../src/engine/server/index.ts';
 import { computePolarAngle } from '../../src/refine/geometry/angles.ts';
+import { pixelToQSample } from '../../src/refine/geometry/pixel-to-q-sample.ts';
+import { angleBetweenVectors } from '../../src/refine/linalg/mat3.ts';
 import { launchChromium } from './browser.ts';
 import { ensureBuild, rendererDir, repoRoot } from './ensure-build.ts';
-import { h5py, makeExperiments, type Experiments } from './refine-fixture.ts';
+import { h5py, makeExperiments, truthHklOf, type Experiments } from './refine-fixture.ts';
 
 const screenshots = join(repoRoot, 'docs', 'screenshots');
 
@@ -255,7 +259,37 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     expect(shown).toBe(truth.max);
     expect(truth.attr).toBe(truth.max);
     expect(text).toContain('4 hot and 6 dead pixels masked'); // the simulation's defects
+    // the curves the job wrote, plotted in the dialog: summed frames = h5py's per-frame sums
+    const traces = async (): Promise<Array<{ name: string; x: number[]; y: number[] }>> =>
+      page.evaluate(() => {
+        const el = document.querySelector('[data-testid=find-maximum-plot]') as HTMLElement & {
+          data?: Array<{ name: string; x: number[]; y: number[] }>;
+        };
+        return (el?.data ?? []).map((t) => ({ name: t.name, x: Array.from(t.x), y: Array.from(t.y) }));
+      });
+    await d.getByRole('button', { name: 'Plot Summed Frames' }).click();
+    await expect.poll(async () => (await traces()).length, { timeout: 30_000 }).toBe(1);
+    const sums = h5py<{ frames: number[]; nframes: number }>(
+      abs(ex.scan300K),
+      "s = f['f1/summed_frames']; print(json.dumps({'frames': s['summed_frames'][()].tolist(), 'nframes': len(s['frame_number'])}))",
+    );
+    const [summed] = await traces();
+    expect(summed!.x).toHaveLength(sums.nframes);
+    expect(summed!.y).toEqual(sums.frames);
+    expect(Math.max(...summed!.y)).toBeGreaterThan(0);
+    await d.getByRole('checkbox', { name: 'Over?' }).check();
+    await d.getByRole('button', { name: 'Plot Partial Frames' }).click();
+    await expect
+      .poll(async () => (await traces()).map((t) => t.name))
+      .toEqual(['summed frames', 'partial frames']);
     await shot('find-maximum.png');
+    // a curve with another x axis replaces them
+    await d.getByRole('button', { name: 'Plot Radial Sum' }).click();
+    await expect.poll(async () => (await traces()).map((t) => t.name)).toEqual(['radial sum']);
+    const radial = (await traces())[0]!;
+    expect(radial.x.length).toBe(2048);
+    expect(radial.y.some((v) => v > 0)).toBe(true);
+    await shot('find-maximum-radial-sum.png');
     await d.getByRole('button', { name: 'Plot Summed Data' }).click();
     await expect.poll(() => plotPane().textContent()).toContain('/f1/summed_data/summed_data');
     await close(d);
@@ -391,41 +425,157 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     await close(d);
   });
 
-  it('Refine Lattice: reports the fit, then saves the orientation and the refined cell', async () => {
+  it('Refine Lattice: lists the peaks, orients manually from two of them, refines (residual plot) and saves', async () => {
     const d = await refine('Refine Lattice');
     await filled(d, 'Max. Polar Angle (deg)');
     expect(await field(d, 'HKL Tolerance (Å⁻¹)').inputValue()).toBe('0.05');
     await d.getByRole('checkbox', { name: 'Distance (mm)' }).uncheck();
-    await d.getByRole('button', { name: 'Refine', exact: true }).click();
-    await result(d).waitFor({ timeout: 90_000 });
-    expect(await result(d).textContent()).toMatch(
-      /Score: \d+\.\d{4} · \d+ of \d+ peaks indexed \(not saved\)/,
+    // List: indexed with the starting orientation (the known cell), every peak of the file listed
+    const peaks = h5py<{ x: number[]; y: number[]; z: number[] }>(
+      abs(ex.scan300K),
+      "p = f['f1/peaks']; print(json.dumps({k: p[k][()].tolist() for k in ['x', 'y', 'z']}))",
     );
+    await d.getByRole('button', { name: 'List', exact: true }).click();
+    await expect.poll(() => result(d).textContent(), { timeout: 90_000 }).toContain('orientation only');
+    const table = d.getByRole('table', { name: 'Refine Lattice peaks' });
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(peaks.x.length);
+    expect(await table.locator('thead th').allTextContents()).toEqual([
+      'i ▴',
+      'x',
+      'y',
+      'z',
+      'Polar',
+      'Azi',
+      'Intensity',
+      'H',
+      'K',
+      'L',
+      'Diff',
+    ]);
+    // rows beyond the polar maximum (10°, Choose Parameters) are greyed
+    expect(await table.locator('tbody tr[data-excluded=true]').count()).toBeGreaterThan(0);
+
+    // Orient Manually: two found peaks of the simulation, given their true hkls
+    const truth = truthHklOf(ex.truth, peaks);
+    const g = ex.truth.entries[0]!.geometry;
+    const q = (i: number) => pixelToQSample(g, peaks.x[i]!, peaks.y[i]!, peaks.z[i]!);
+    const matched = truth.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);
+    expect(matched.length).toBeGreaterThan(20);
+    const lowAngle = matched.filter((i) => computePolarAngle(g, peaks.x[i]!, peaks.y[i]!) < 10);
+    const primary = lowAngle[0]!;
+    const secondary = lowAngle.find((i) => {
+      const a = angleBetweenVectors(q(primary), q(i));
+      return a > 30 && a < 150;
+    })!;
+    expect(secondary).toBeDefined();
+    const orient = d.getByRole('group', { name: 'Orient Manually' });
+    await orient.getByRole('textbox', { name: 'Primary peak' }).fill(String(primary));
+    await orient.getByRole('textbox', { name: 'Secondary peak' }).fill(String(secondary));
+    // the helper offers the classes of the primary peak's powder ring
+    await expect
+      .poll(() => orient.getByTestId('primary-ring').textContent())
+      .toMatch(/^2θ \d+\.\d{3}°, ring \d+/);
+    expect(
+      await orient.getByRole('combobox', { name: 'Primary HKL candidates' }).locator('option').count(),
+    ).toBeGreaterThan(1);
+    await orient.getByRole('textbox', { name: 'Primary HKL' }).fill(truth[primary]!.join(' '));
+    await orient.getByRole('textbox', { name: 'Secondary HKL' }).fill(truth[secondary]!.join(' '));
+    const check = (await orient.getByRole('status', { name: 'Angle check' }).textContent()) ?? '';
+    const [measured, calculated] = [...check.matchAll(/(\d+\.\d{3})°/g)].map((m) => Number(m[1]));
+    expect(Math.abs(measured! - calculated!)).toBeLessThan(0.05);
+    await orient.getByRole('button', { name: 'Orient' }).click();
+    await expect
+      .poll(() => d.getByTestId('manual-check').textContent(), { timeout: 90_000 })
+      .toContain(`peaks ${primary} (${truth[primary]!.join(' ')}) and ${secondary}`);
+    expect(await d.getByRole('combobox', { name: 'Starting orientation' }).inputValue()).toBe('manual');
+
+    /** H, K, L of the listed peaks that are simulated reflections: how many equal the truth. */
+    const hklAgreement = async (): Promise<{ matched: number; equal: number; usedWrong: number }> => {
+      const cells = await table.locator('tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => ({
+          peak: Number(tr.getAttribute('data-peak')),
+          excluded: tr.getAttribute('data-excluded') === 'true',
+          cells: Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? ''),
+        })),
+      );
+      let equal = 0;
+      let usedWrong = 0;
+      for (const row of cells) {
+        const t = truth[row.peak];
+        if (!t) continue;
+        const hkl = row.cells.slice(7, 10).map((v) => Math.round(Number(v)));
+        const same = hkl.every((v, j) => v === t[j]);
+        if (same) equal++;
+        else if (!row.excluded) usedWrong++;
+      }
+      return { matched: matched.length, equal, usedWrong };
+    };
+    const oriented = await hklAgreement();
+    expect(oriented.equal / oriented.matched).toBeGreaterThanOrEqual(0.95);
+    expect(oriented.usedWrong).toBe(0);
+
+    // Refine from the manual orientation: parameters, residuals before and after
+    await d.getByRole('button', { name: 'Refine', exact: true }).click();
+    await expect
+      .poll(() => result(d).textContent(), { timeout: 90_000 })
+      .toMatch(/Score: \d+\.\d{4} · \d+ of \d+ peaks indexed \(not saved\)/);
     const params = d.getByRole('table', { name: 'Refined parameters' });
     expect(await params.textContent()).toContain('a (Å)');
     expect(await params.textContent()).not.toContain('distance');
+    const plotted = async (): Promise<Array<{ name: string; n: number }>> =>
+      page.evaluate(() => {
+        const el = document.querySelector('[data-testid=residual-plot]') as HTMLElement & {
+          data?: Array<{ name: string; x: number[] }>;
+        };
+        return (el?.data ?? []).map((t) => ({ name: t.name, n: t.x.length }));
+      });
+    await expect.poll(async () => (await plotted()).length, { timeout: 30_000 }).toBe(2);
+    const [beforeFit, afterFit] = await plotted();
+    expect(beforeFit!.name).toMatch(/^before the fit/);
+    expect(afterFit!.name).toMatch(/^after the fit/);
+    expect(afterFit!.n).toBeGreaterThan(10);
+    await d.getByTestId('residual-plot').locator('.main-svg').first().waitFor();
+    const refined = await hklAgreement();
+    expect(refined.equal / refined.matched).toBeGreaterThanOrEqual(0.95);
+    expect(refined.usedWrong).toBe(0);
     expect(h5py<boolean>(abs(ex.scan300K), "print(json.dumps('nxrefine' in f['f1']))")).toBe(false);
+    // screenshots with a taller window (the dialog scrolls)
+    await page.setViewportSize({ width: 1400, height: 1500 });
+    await shot('refine-lattice.png');
+    await d.getByTestId('residual-plot').scrollIntoViewIfNeeded();
+    await shot('refine-lattice-residuals.png');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    // double-click a row: the peak's frame in the plot pane
+    const row = table.locator(`tbody tr[data-peak="${primary}"]`);
+    await row.evaluate((el) => el.scrollIntoView({ block: 'center' })); // not under the sticky header
+    await row.dblclick();
+    await frameShown(Math.round(peaks.z[primary]!));
+
     await d.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => result(d).textContent(), { timeout: 90_000 }).toContain('· saved');
-    await shot('refine-lattice.png');
-    const saved = h5py<{ a: number; c: number; u: number[][]; record: boolean }>(
+    const saved = h5py<{
+      a: number;
+      c: number;
+      u: number[][];
+      record: boolean;
+      primary: number;
+      secondary: number;
+    }>(
       abs(ex.scan300K),
-      "print(json.dumps({'a': float(f['entry/sample/unitcell_a'][()]), 'c': float(f['entry/sample/unitcell_c'][()]), 'u': f['f1/instrument/detector/orientation_matrix'][()].tolist(), 'record': 'nxrefine' in f['f1']}))",
+      "print(json.dumps({'a': float(f['entry/sample/unitcell_a'][()]), 'c': float(f['entry/sample/unitcell_c'][()]), 'u': f['f1/instrument/detector/orientation_matrix'][()].tolist(), 'record': 'nxrefine' in f['f1'], 'primary': int(f['f1/peaks/primary_reflection'][()]), 'secondary': int(f['f1/peaks/secondary_reflection'][()])}))",
     );
     expect(saved.record).toBe(true);
-    // the simulated crystal: the cell, and its orientation up to a rotation of the point group mmm
-    // (orthorhombic: the stored matrix is U itself, so Uᵀ_truth·U_saved = diag(±1, ±1, ±1), det +1)
+    expect([saved.primary, saved.secondary]).toEqual([primary, secondary]);
+    // the simulated crystal: the cell, and its orientation — the true one, as the true hkls were given
+    // (orthorhombic: the stored matrix is U itself, so Uᵀ_truth·U_saved = I)
     expect(saved.a).toBeCloseTo(ex.truth.crystal.cell.a, 3);
     expect(saved.c).toBeCloseTo(ex.truth.crystal.cell.c, 3);
     const t = ex.truth.crystal.U;
     const r = [0, 1, 2].map((i) =>
       [0, 1, 2].map((j) => [0, 1, 2].reduce((sum, k) => sum + t[k]![i]! * saved.u[k]![j]!, 0)),
     );
-    const diagonal = [0, 1, 2].map((i) => Math.round(r[i]![i]!));
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) expect(r[i]![j]!).toBeCloseTo(i === j ? diagonal[i]! : 0, 3);
-    expect(diagonal.every((v) => Math.abs(v) === 1)).toBe(true);
-    expect(diagonal[0]! * diagonal[1]! * diagonal[2]!).toBe(1);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(r[i]![j]!).toBeCloseTo(i === j ? 1 : 0, 3);
     await close(d);
   });
 

@@ -1,7 +1,9 @@
 /**
  * Refine ▸ Find Maximum (spec §6.1, nxmax): the largest pixel value over the frames first…last−1 of
  * an entry, hot and dead pixels, summed data and frames, radial sum and transmission. "Find
- * Maximum" runs the job (saving its results in the file); "Plot Summed Data" plots them.
+ * Maximum" runs the job (saving its results in the file); "Plot Summed Data" shows the summed image
+ * in the plot pane; the summed and partial frames, the radial sum and the transmission are plotted
+ * in the dialog ("Over?" overplots).
  */
 import { useEffect, useState } from 'react';
 
@@ -10,6 +12,7 @@ import { useDialogStore, usePlotStore } from '../state/store-context.tsx';
 import { formatValue } from '../plot/readout.ts';
 import { loadError } from './ChooseParametersDialog.tsx';
 import { DialogFrame } from './DialogFrame.tsx';
+import { FindMaximumCurves } from './FindMaximumCurves.tsx';
 import { JobStatus, ParamGrid, SelectRow, type FieldSpec } from './form.tsx';
 import styles from './Dialog.module.css';
 import { useDialogJob } from './use-dialog-job.ts';
@@ -76,7 +79,7 @@ export function FindMaximumDialog() {
     });
   };
   return (
-    <DialogFrame id="find-maximum" title="Find Maximum" width={520}>
+    <DialogFrame id="find-maximum" title="Find Maximum" width={580}>
       <SelectRow fileName={file.fileName} entries={file.entries} entry={file.entry} onEntry={file.setEntry} />
       <ParamGrid
         fields={FIELDS}
@@ -108,6 +111,11 @@ export function FindMaximumDialog() {
           </div>
         </div>
       ) : null}
+      <FindMaximumCurves
+        fileId={file.fileId}
+        entry={file.entry}
+        version={`${job.record?.jobId ?? ''}:${job.record?.end ? 'end' : ''}`}
+      />
       <div className={styles.buttons}>
         <button
           type="button"

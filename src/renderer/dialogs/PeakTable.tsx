@@ -1,6 +1,9 @@
 /**
- * NXRefine's "List Peaks" table (spec §6.1): i, x, y, z (rounded), Polar, Azi, Intensity, read from
- * fN/peaks of the file; click a heading to sort, double-click a row to plot the peak's frame.
+ * NXRefine's peak list (spec §6.1 Find Peaks "List Peaks", Refine Lattice "List"): i, x, y, z
+ * (rounded), Polar, Azi, Intensity and, once the peaks are indexed, H, K, L (2 dp) and Diff
+ * (Å⁻¹, 3 dp). Click a heading to sort, click a row to select it, double-click a row to plot the
+ * peak's frame. Rows not used in the refinement are greyed (the reason in their tooltip); the
+ * primary and secondary peaks of a manual orientation are marked.
  */
 import { useMemo, useState } from 'react';
 
@@ -8,18 +11,22 @@ import type { FrameArray, NxrBridge } from '../../shared/ipc.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { readValues } from '../bridge/read-data.ts';
 import styles from './Dialog.module.css';
+import local from './RefineLattice.module.css';
+import {
+  formatPeakCell,
+  peakHeadings,
+  sortPeakRows,
+  type PeakColumn,
+  type PeakColumns,
+} from './refine-peaks.ts';
 
-export interface PeakRows {
+export interface PeakRows extends PeakColumns {
   path: string;
-  x: Float64Array;
-  y: Float64Array;
-  z: Float64Array;
-  polar: Float64Array | null;
-  azimuthal: Float64Array | null;
-  intensity: Float64Array | null;
+  /** Per row: why it is greyed (null: used / nothing to say). */
+  excluded?: (i: number) => string | null;
 }
 
-/** Reads the columns of fN/peaks (x, y, z required; angles and intensity when present). */
+/** Reads the columns of fN/peaks (x, y, z required; angles, intensity, h, k, l and diff when present). */
 export async function readPeakTable(bridge: NxrBridge, fileId: string, entry: string): Promise<PeakRows> {
   const path = `/${entry}/peaks`;
   const col = async (name: string, required: boolean): Promise<Float64Array | null> => {
@@ -33,81 +40,104 @@ export async function readPeakTable(bridge: NxrBridge, fileId: string, entry: st
       return null;
     }
   };
-  const [x, y, z, polar, azimuthal, intensity] = await Promise.all([
+  const [x, y, z, polar, azimuthal, intensity, h, k, l, diff] = await Promise.all([
     col('x', true),
     col('y', true),
     col('z', true),
     col('polar_angle', false),
     col('azimuthal_angle', false),
     col('intensity', false),
+    col('h', false),
+    col('k', false),
+    col('l', false),
+    col('diff', false),
   ]);
-  return { path, x: x!, y: y!, z: z!, polar, azimuthal, intensity };
+  const n = x!.length;
+  const same = (c: Float64Array | null): Float64Array | null => (c && c.length === n ? c : null);
+  const indexed = same(h) && same(k) && same(l);
+  return {
+    path,
+    x: x!,
+    y: y!,
+    z: z!,
+    polar: same(polar),
+    azimuthal: same(azimuthal),
+    intensity: same(intensity),
+    ...(indexed ? { h, k, l, diff: same(diff) } : {}),
+  };
 }
 
-type Column = 'i' | 'x' | 'y' | 'z' | 'polar' | 'azimuthal' | 'intensity';
-
-const HEADINGS: Array<[Column, string]> = [
-  ['i', 'i'],
-  ['x', 'x'],
-  ['y', 'y'],
-  ['z', 'z'],
-  ['polar', 'Polar'],
-  ['azimuthal', 'Azi'],
-  ['intensity', 'Intensity'],
-];
-
-export function PeakTable({ rows, onPlot }: { rows: PeakRows; onPlot: (frame: number) => void }) {
-  const [sort, setSort] = useState<{ by: Column; up: boolean }>({ by: 'i', up: true });
+export function PeakTable({
+  rows,
+  onPlot,
+  selected,
+  onSelect,
+  marks,
+  label,
+}: {
+  rows: PeakRows;
+  onPlot: (frame: number) => void;
+  /** The selected row (highlighted). */
+  selected?: number | null;
+  onSelect?: (i: number) => void;
+  /** Rows to mark, e.g. { 12: 'primary', 40: 'secondary' }. */
+  marks?: Partial<Record<number, string>>;
+  /** Accessible name. @default `Peaks (${rows.path})` */
+  label?: string;
+}) {
+  const [sort, setSort] = useState<{ by: PeakColumn; up: boolean }>({ by: 'i', up: true });
   const n = rows.x.length;
-  const value = (c: Column, i: number): number => (c === 'i' ? i : (rows[c]?.[i] ?? NaN));
-  const order = useMemo(() => {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    const by = sort.by;
-    const v = (i: number): number => (by === 'i' ? i : (rows[by]?.[i] ?? NaN));
-    idx.sort((a, b) => (sort.up ? v(a) - v(b) : v(b) - v(a)));
-    return idx;
-  }, [rows, n, sort]);
-  const fmt = (c: Column, i: number): string => {
-    const v = value(c, i);
-    if (Number.isNaN(v)) return '';
-    if (c === 'i') return String(v);
-    if (c === 'z') return String(Math.round(v));
-    if (c === 'x' || c === 'y') return v.toFixed(2);
-    if (c === 'intensity') return v.toPrecision(3);
-    return v.toFixed(3);
-  };
+  const headings = useMemo(() => peakHeadings(rows), [rows]);
+  const order = useMemo(() => sortPeakRows(rows, sort.by, sort.up), [rows, sort]);
+  const greyed = order.reduce((m, i) => m + (rows.excluded?.(i) ? 1 : 0), 0);
   return (
-    <div className={styles.table}>
-      <table aria-label={`Peaks (${rows.path})`}>
+    <div className={`${styles.table} ${local.peakTable}`}>
+      <table aria-label={label ?? `Peaks (${rows.path})`}>
         <thead>
           <tr>
-            {HEADINGS.map(([c, label]) => (
+            {headings.map(([c, text]) => (
               <th
                 key={c}
                 aria-sort={sort.by === c ? (sort.up ? 'ascending' : 'descending') : 'none'}
                 onClick={() => setSort((s) => ({ by: c, up: s.by === c ? !s.up : true }))}
               >
-                {label}
+                {text}
                 {sort.by === c ? (sort.up ? ' ▴' : ' ▾') : ''}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {order.map((i) => (
-            <tr
-              key={i}
-              onDoubleClick={() => onPlot(Math.round(rows.z[i]!))}
-              title="Double-click to plot this frame"
-            >
-              {HEADINGS.map(([c]) => (
-                <td key={c}>{fmt(c, i)}</td>
-              ))}
-            </tr>
-          ))}
+          {order.map((i) => {
+            const why = rows.excluded?.(i) ?? null;
+            const mark = marks?.[i];
+            const classes = [
+              why ? local.excluded : '',
+              mark ? local.marked : '',
+              selected === i ? local.selected : '',
+            ].join(' ');
+            return (
+              <tr
+                key={i}
+                className={classes}
+                data-peak={i}
+                data-excluded={why ? 'true' : undefined}
+                aria-selected={selected === i}
+                onClick={() => onSelect?.(i)}
+                onDoubleClick={() => onPlot(Math.round(rows.z[i]!))}
+                title={[mark, why, 'double-click to plot this frame'].filter(Boolean).join(' · ')}
+              >
+                {headings.map(([c]) => (
+                  <td key={c}>{formatPeakCell(rows, c, i)}</td>
+                ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      <div className={styles.muted}>{n} peaks</div>
+      <div className={styles.muted}>
+        {n} peaks{greyed > 0 ? ` · ${greyed} greyed (not used)` : ''}
+      </div>
     </div>
   );
 }

@@ -2,18 +2,33 @@
  * Refine ▸ Refine Lattice (spec §6.1): orient (index) an entry from its peaks and refine the cell,
  * the orientation and the detector geometry by least squares in detector space. The parameters
  * ticked under "Fit?" vary (cell parameters only where the lattice system leaves them free).
- * "Refine" computes and reports without writing; "Save" refines and stores the result (cell,
- * geometry, orientation_matrix, the nxrefine NXprocess with the fit report).
+ * "List" indexes the peaks with the starting orientation and lists them (NXRefine's List: i, x, y,
+ * z, Polar, Azi, Intensity, H, K, L, Diff; rows not used greyed); "Orient" (Orient Manually) sets
+ * the orientation from two peaks and their hkls; "Refine" fits and reports without writing, with a
+ * plot of the residuals before and after; "Save" refines and stores the result (cell, geometry,
+ * orientation_matrix, h k l diff of the peaks, primary/secondary reflections, the nxrefine NXprocess
+ * with the fit report).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 
-import type { OrientationSource, RefineLatticeSummary } from '../../shared/jobs.ts';
+import type {
+  JobEnd,
+  ManualOrientation,
+  OrientationSource,
+  RefineLatticeRequest,
+  RefineLatticeSummary,
+} from '../../shared/jobs.ts';
 import { resultOf } from '../state/job-store.ts';
-import { useDialogStore } from '../state/store-context.tsx';
+import { useDialogStore, usePlotStore } from '../state/store-context.tsx';
 import { loadError } from './ChooseParametersDialog.tsx';
 import { DialogFrame } from './DialogFrame.tsx';
 import { JobStatus, ParamGrid, SelectRow, type FieldSpec } from './form.tsx';
 import styles from './Dialog.module.css';
+import local from './RefineLattice.module.css';
+import { OrientManually, type PairChoice } from './OrientManually.tsx';
+import { PeakTable, type PeakRows } from './PeakTable.tsx';
+import { excludedReason, formatHkl, refinePeakRows } from './refine-peaks.ts';
+import { ResidualPlot } from './ResidualPlot.tsx';
 import { useDialogJob } from './use-dialog-job.ts';
 import { useOpenFileEntries } from './use-open-file.ts';
 import { useReductionDefaults } from './use-reduction-defaults.ts';
@@ -57,6 +72,7 @@ const SOURCES: ReadonlyArray<[OrientationSource, string]> = [
   ['parent', 'Orientation of the parent'],
   ['known-cell', 'Index with the defined cell'],
   ['fft', 'Orient by FFT'],
+  ['manual', 'Orient manually (Primary / Secondary)'],
 ];
 
 export function checkRefineForm(v: Record<Key, string>, fit: string[]): Errors<Key | 'fit'> {
@@ -72,7 +88,7 @@ function ParameterTable({ r }: { r: RefineLatticeSummary }) {
   const fmt = (v: number): string =>
     Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(5) : v.toFixed(6);
   return (
-    <div className={styles.table}>
+    <div className={`${styles.table} ${local.noShrink}`}>
       <table aria-label="Refined parameters">
         <thead>
           <tr>
@@ -101,14 +117,32 @@ function ParameterTable({ r }: { r: RefineLatticeSummary }) {
   );
 }
 
+/** What a run of the job is for. */
+type RunKind = 'list' | 'orient' | 'refine' | 'save';
+
+/** The peak list of a result as table rows (greyed: not used in the fit, with the reason). */
+export function peakRowsOf(r: RefineLatticeSummary, entry: string): PeakRows {
+  const rows = refinePeakRows(r.peakTable);
+  const t = { polarMax: r.polarMax, hklTolerance: r.hklTolerance };
+  return { ...rows, path: `/${entry}/peaks`, excluded: (i) => excludedReason(rows.status[i] ?? 0, t) };
+}
+
 export function RefineLatticeDialog() {
   const file = useOpenFileEntries();
   const dialogs = useDialogStore();
+  const plot = usePlotStore();
   const { defaults, loader } = useReductionDefaults(file?.fileId, 'refine-lattice:load');
   const job = useDialogJob('refine-lattice');
   const [values, setValues] = useState<Record<Key, string>>({ polarMax: '', hklTolerance: '' });
   const [fit, setFit] = useState<string[]>(DEFAULT_FIT);
   const [source, setSource] = useState<OrientationSource>('auto');
+  /** The pair the orientation was last set from (Orient), used while the source is 'manual'. */
+  const [manual, setManual] = useState<ManualOrientation | null>(null);
+  const [choice, setChoice] = useState<PairChoice>({ primary: '0', secondary: '1', hkl1: '', hkl2: '' });
+  const [choiceEdited, setChoiceEdited] = useState(false);
+  const [selected, setSelected] = useState<number | null>(null);
+  /** The last result (kept while another run goes on or fails). */
+  const [last, setLast] = useState<RefineLatticeSummary | null>(null);
   useEffect(() => {
     if (!defaults) return;
     setValues({
@@ -116,31 +150,56 @@ export function RefineLatticeDialog() {
       hklTolerance: String(defaults.values.hkl_tolerance),
     });
   }, [defaults]);
+  // NXRefine's defaults for Primary / Secondary: the stored reflections, else rows 0 and 1.
+  useEffect(() => {
+    const stored = last?.storedReflections;
+    if (stored && !choiceEdited)
+      setChoice((c) => ({ ...c, primary: String(stored.primary), secondary: String(stored.secondary) }));
+  }, [last, choiceEdited]);
+  const rows = useMemo(() => (last && file ? peakRowsOf(last, file.entry) : null), [last, file]);
 
   if (!file) return null;
   const errors = checkRefineForm(values, fit);
+  const { fit: fitError, ...listErrors } = errors;
   const loading = !defaults && !loadError(loader);
-  const result = resultOf(job.record?.end, 'refine-lattice');
-  const run = (dryRun: boolean): void => {
-    void job.run({
+  const run = async (kind: RunKind, pair?: ManualOrientation): Promise<void> => {
+    const index: OrientationSource = kind === 'orient' ? 'manual' : source;
+    const m = kind === 'orient' ? pair : index === 'manual' ? manual : undefined;
+    const request: RefineLatticeRequest = {
       kind: 'refine-lattice',
       fileId: file.fileId,
       entry: file.entry,
-      fit,
+      fit: kind === 'list' || kind === 'orient' ? [] : fit,
       polarMax: parseNumber(values.polarMax),
       hklTolerance: parseNumber(values.hklTolerance),
-      index: source,
-      dryRun,
-    });
+      index,
+      ...(m ? { manual: m } : {}),
+      dryRun: kind !== 'save',
+    };
+    const end: JobEnd | null = await job.run(request);
+    const r = resultOf(end, 'refine-lattice');
+    if (!r) return;
+    setLast(r);
+    if (kind === 'orient' && pair) {
+      setManual(pair);
+      setSource('manual');
+    }
   };
-  const st = result?.statistics;
+  const busy = job.running || loading;
+  const needsPair = source === 'manual' && !manual;
+  const fitted = last !== null && last.fit.length > 0;
+  const marks: Partial<Record<number, string>> = {};
+  const p = Number(choice.primary);
+  const q = Number(choice.secondary);
+  if (Number.isInteger(p)) marks[p] = 'primary';
+  if (Number.isInteger(q)) marks[q] = 'secondary';
   return (
-    <DialogFrame id="refine-lattice" title="Refine Lattice" width={600}>
+    <DialogFrame id="refine-lattice" title="Refine Lattice" width={780}>
       <SelectRow fileName={file.fileName} entries={file.entries} entry={file.entry} onEntry={file.setEntry} />
       <ParamGrid
         fields={FIELDS}
         values={values}
-        errors={loading ? {} : errors}
+        errors={loading ? {} : listErrors}
         disabled={job.running}
         onChange={(k, v) => setValues((old) => ({ ...old, [k]: v }))}
       />
@@ -152,8 +211,10 @@ export function RefineLatticeDialog() {
           onChange={(e) => setSource(e.target.value as OrientationSource)}
         >
           {SOURCES.map(([v, label]) => (
-            <option key={v} value={v}>
-              {label}
+            <option key={v} value={v} disabled={v === 'manual' && !manual}>
+              {v === 'manual' && manual
+                ? `Orient manually: peaks ${manual.primary} (${formatHkl(manual.hkl1)}), ${manual.secondary} (${formatHkl(manual.hkl2)})`
+                : label}
             </option>
           ))}
         </select>
@@ -174,29 +235,74 @@ export function RefineLatticeDialog() {
           </label>
         ))}
       </fieldset>
-      {errors.fit ? <span className={styles.fieldError}>{errors.fit}</span> : null}
+      {fitError ? <span className={styles.fieldError}>{fitError}</span> : null}
       <JobStatus record={job.record} error={job.startError ?? loadError(loader)} runningText="Refining…" />
-      {result && st ? (
+      {last ? (
         <div className={styles.result} role="status" aria-label="Result">
           <strong>
-            Score: {st.score.toFixed(4)} · {st.indexed} of {st.inPolarRange} peaks indexed
-            {result.written.length > 0 ? ' · saved' : ' (not saved)'}
+            Score: {last.statistics.score.toFixed(4)} · {last.statistics.indexed} of{' '}
+            {last.statistics.inPolarRange} peaks indexed
+            {last.written.length > 0
+              ? ' · saved'
+              : fitted
+                ? ' (not saved)'
+                : ' (orientation only, not saved)'}
           </strong>
           <div className={styles.muted}>
-            orientation from {result.indexing.method} ({(100 * result.indexing.fraction).toFixed(0)} % indexed
-            at the start) · rmsd {st.rmsdPixels.toFixed(3)} px, {st.rmsdFrames.toFixed(3)} frames ·{' '}
-            {st.outliers} outliers · {st.converged ? 'converged' : st.message}
+            orientation from {last.indexing.method} ({(100 * last.indexing.fraction).toFixed(0)} % indexed at
+            the start)
+            {fitted
+              ? ` · rmsd ${last.statistics.rmsdPixels.toFixed(3)} px, ${last.statistics.rmsdFrames.toFixed(3)} frames · ${last.statistics.outliers} outliers · ${last.statistics.converged ? 'converged' : last.statistics.message}`
+              : ''}
           </div>
+          {last.manual ? (
+            <div className={styles.muted} data-testid="manual-check">
+              peaks {last.manual.primary} ({formatHkl(last.manual.hkl1)}) and {last.manual.secondary} (
+              {formatHkl(last.manual.hkl2)}): {last.manual.measuredAngle.toFixed(3)}° measured,{' '}
+              {last.manual.calculatedAngle.toFixed(3)}° calculated
+            </div>
+          ) : null}
         </div>
       ) : null}
-      {result ? <ParameterTable r={result} /> : null}
-      {result ? (
+      {last && fitted ? <ParameterTable r={last} /> : null}
+      {rows ? (
+        <PeakTable
+          rows={rows}
+          label="Refine Lattice peaks"
+          selected={selected}
+          onSelect={setSelected}
+          marks={marks}
+          onPlot={(z) => void plot.getState().plot(file.fileId, `/${file.entry}/data/data`, z)}
+        />
+      ) : null}
+      <OrientManually
+        result={last}
+        choice={choice}
+        onChoice={(c) => {
+          setChoiceEdited(true);
+          setChoice(c);
+        }}
+        selected={selected}
+        disabled={busy || hasErrors(listErrors)}
+        onOrient={(m) => void run('orient', m)}
+      />
+      {last && fitted ? <ResidualPlot result={last} /> : null}
+      {last && fitted ? (
         <details>
           <summary>Fit report</summary>
-          <pre className={styles.report}>{result.report}</pre>
+          <pre className={styles.report}>{last.report}</pre>
         </details>
       ) : null}
       <div className={styles.buttons}>
+        <button
+          type="button"
+          disabled={busy || hasErrors(listErrors) || needsPair}
+          onClick={() => void run('list')}
+          title="Index the peaks with the starting orientation and list them"
+        >
+          List
+        </button>
+        <span className={styles.spacer} />
         {job.running ? (
           <button type="button" onClick={job.cancel}>
             Cancel
@@ -204,16 +310,16 @@ export function RefineLatticeDialog() {
         ) : null}
         <button
           type="button"
-          disabled={job.running || loading || hasErrors(errors)}
-          onClick={() => run(true)}
+          disabled={busy || hasErrors(errors) || needsPair}
+          onClick={() => void run('refine')}
         >
           Refine
         </button>
         <button
           type="button"
           className={styles.primary}
-          disabled={job.running || loading || hasErrors(errors)}
-          onClick={() => run(false)}
+          disabled={busy || hasErrors(errors) || needsPair}
+          onClick={() => void run('save')}
         >
           Save
         </button>
