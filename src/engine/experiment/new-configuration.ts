@@ -5,7 +5,7 @@
  * renamed into place, and an existing configuration is replaced only with `overwrite`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { firstError } from '../../refine/experiment/checks.ts';
 import {
@@ -106,7 +106,7 @@ export async function newConfiguration(
   if (mask?.kind === 'field' && mask.value instanceof Int8Array)
     masked = mask.value.reduce((s, v) => s + v, 0);
   const entries = ['entry', ...values.positions.map((_, i) => `f${i + 1}`)];
-  ctx.onLog?.(`Configuration ${file}: ${entries.join(', ')}; ${detector.name}`);
+  ctx.onLog?.(`configurations/${basename(file)}: ${entries.join(', ')}; ${detector.name}`);
   ctx.onProgress?.(1);
   return {
     file,

@@ -190,7 +190,7 @@ export async function newExperiment(
   writeSettingsFile(settingsFile, settings, { overwrite: o.overwrite === true });
   created.push('tasks/settings.ini');
   ctx.onLog?.(
-    `New experiment ${dir}: ${created.join(', ')}; settings from ${serverFile ?? 'the built-in defaults'}`,
+    `New experiment ${experiment}: made ${created.join(', ')}; settings from ${serverFile !== undefined ? `the server settings (${server?.source ?? ''})` : 'the built-in defaults'}`,
   );
   ctx.onProgress?.(1);
   return {

@@ -53,7 +53,7 @@ export async function newSample(o: NewSampleOptions, ctx: JobContext = {}): Prom
   }
   const relative = `${sample}/${label}`;
   const labelDir = join(dir, sample, label);
-  ctx.onLog?.(created ? `New sample ${labelDir}` : `Sample ${labelDir} exists already`);
+  ctx.onLog?.(created ? `New sample ${relative}` : `Sample ${relative} exists already`);
   ctx.onProgress?.(1);
   return { labelDir, relative, created };
 }

@@ -9,7 +9,7 @@
  * replaced only with `overwrite`.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import type { NexusReader } from '../../nexus/port.ts';
 import { firstError } from '../../refine/experiment/checks.ts';
@@ -233,7 +233,7 @@ export async function newScan(o: NewScanOptions, ctx: JobContext = {}): Promise<
     };
   });
   ctx.onLog?.(
-    `New scan ${wrapperFile} from ${configFile}: ${links.map((l) => `${l.entry} → ${l.file}`).join(', ')}`,
+    `New scan ${layout.wrapperFile} from configurations/${basename(configFile)}: ${links.map((l) => `${l.entry} → ${l.file}`).join(', ')}`,
   );
   ctx.onProgress?.(1);
   return {

@@ -202,7 +202,7 @@ export async function editSettings(
   }
   writeSettingsFile(file, settings, { overwrite: true });
   ctx.onLog?.(
-    `Settings ${file}: ${changed.length === 0 ? 'no value changed' : changed.map((c) => `[${c.section}] ${c.key} = ${formatSettingValue(c.to)}`).join(', ')}`,
+    `${o.scope === 'server' ? 'Server settings' : 'tasks/settings.ini'}: ${changed.length === 0 ? 'no value changed' : changed.map((c) => `[${c.section}] ${c.key} = ${formatSettingValue(c.to)}`).join(', ')}`,
   );
   ctx.onProgress?.(1);
   return { ...view(o.scope, file, true, settings), changed };

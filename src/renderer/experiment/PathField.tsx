@@ -55,7 +55,13 @@ export function PathField({
   const initialDir = choose === 'file' ? start.slice(0, Math.max(0, start.lastIndexOf('/'))) : start;
 
   return (
-    <div className={styles.grid} role="group" aria-label={label}>
+    // a path needs more room than the grid's 140 px value column: the field takes what the message leaves
+    <div
+      className={styles.grid}
+      style={{ gridTemplateColumns: '215px minmax(0, 1fr) auto' }}
+      role="group"
+      aria-label={label}
+    >
       <label htmlFor={id}>{label}</label>
       <span style={{ display: 'flex', gap: 4 }}>
         <input

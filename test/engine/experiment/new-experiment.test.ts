@@ -177,7 +177,9 @@ describe('new experiment', () => {
       monitor: 'monitor2',
       norm: 100000,
     });
-    expect(logs[0]).toContain(`settings from ${join(serverDir, 'nxserver', 'settings.ini')}`);
+    expect(logs).toEqual([
+      'New experiment exp1: made ., configurations, tasks, calibrations, scripts, tasks/settings.ini; settings from the server settings (NX_SERVER)',
+    ]);
   });
 
   it('without server settings uses the built-in defaults; DIR gives home and name', async () => {
