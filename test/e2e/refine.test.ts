@@ -469,9 +469,20 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
       return a > 30 && a < 150;
     })!;
     expect(secondary).toBeDefined();
+    // sortable: by polar angle, ascending
+    await table.getByRole('columnheader', { name: 'Polar' }).click();
+    const polars = (await table.locator('tbody tr td:nth-child(5)').allTextContents()).map(Number);
+    expect(polars).toEqual([...polars].sort((a, b) => a - b));
     const orient = d.getByRole('group', { name: 'Orient Manually' });
     await orient.getByRole('textbox', { name: 'Primary peak' }).fill(String(primary));
-    await orient.getByRole('textbox', { name: 'Secondary peak' }).fill(String(secondary));
+    // the secondary: select its row in the list and take it
+    const secondaryRow = table.locator(`tbody tr[data-peak="${secondary}"]`);
+    await secondaryRow.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await secondaryRow.click();
+    await orient.getByRole('button', { name: '◂ selected' }).nth(1).click();
+    expect(await orient.getByRole('textbox', { name: 'Secondary peak' }).inputValue()).toBe(
+      String(secondary),
+    );
     // the helper offers the classes of the primary peak's powder ring
     await expect
       .poll(() => orient.getByTestId('primary-ring').textContent())
@@ -481,6 +492,10 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     ).toBeGreaterThan(1);
     await orient.getByRole('textbox', { name: 'Primary HKL' }).fill(truth[primary]!.join(' '));
     await orient.getByRole('textbox', { name: 'Secondary HKL' }).fill(truth[secondary]!.join(' '));
+    // the true secondary hkl is one of the helper's candidates for the true primary
+    expect(await orient.getByRole('combobox', { name: 'Secondary HKL candidates' }).inputValue()).toBe(
+      truth[secondary]!.join(' '),
+    );
     const check = (await orient.getByRole('status', { name: 'Angle check' }).textContent()) ?? '';
     const [measured, calculated] = [...check.matchAll(/(\d+\.\d{3})°/g)].map((m) => Number(m[1]));
     expect(Math.abs(measured! - calculated!)).toBeLessThan(0.05);

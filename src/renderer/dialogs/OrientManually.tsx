@@ -13,7 +13,7 @@ import type { PeakPairCandidates } from '../../refine/orient/peak-pair-candidate
 import { toErrorInfo } from '../../shared/errors.ts';
 import type { ManualOrientation, RefineLatticeSummary } from '../../shared/jobs.ts';
 import local from './RefineLattice.module.css';
-import { angleCheck, formatHkl, manualCandidates, parseHkl } from './refine-peaks.ts';
+import { angleCheck, formatHkl, manualCandidates, parseHkl, secondaryCandidates } from './refine-peaks.ts';
 
 /** NXRefine's Peak Angle Tolerance, degrees. */
 export const PEAK_TOLERANCE = 5;
@@ -62,6 +62,12 @@ export function OrientManually({
   const h1 = parseHkl(choice.hkl1);
   const h2 = parseHkl(choice.hkl2);
   const chosenPrimary = pair.c?.primaries.find((p) => sameHkl(h1, p.hkl));
+  // secondaries for the primary hkl as typed (any member of a class, not only the first)
+  const secondaries = useMemo(
+    () => (result && pair.c && h1 ? secondaryCandidates(result, pair.c, h1, PEAK_TOLERANCE) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [result, pair.c, choice.hkl1],
+  );
   const check = useMemo(() => {
     if (!result || !pair.c || !h1 || !h2) return null;
     try {
@@ -78,8 +84,7 @@ export function OrientManually({
     onChoice({ ...choice, ...patch });
   };
   const pickPrimary = (hkl: Vec3): void => {
-    const p = pair.c?.primaries.find((q) => sameHkl(hkl, q.hkl));
-    const best = p?.secondaries[0];
+    const best = result && pair.c ? secondaryCandidates(result, pair.c, hkl, PEAK_TOLERANCE)[0] : undefined;
     set({ hkl1: formatHkl(hkl), ...(best ? { hkl2: formatHkl(best.hkl) } : {}) });
   };
   const ring = (k: 0 | 1): string => {
@@ -180,14 +185,12 @@ export function OrientManually({
       <span />
       <select
         aria-label="Secondary HKL candidates"
-        disabled={disabled || !chosenPrimary}
-        value={h2 && chosenPrimary?.secondaries.some((s) => sameHkl(h2, s.hkl)) ? formatHkl(h2) : ''}
+        disabled={disabled || secondaries.length === 0}
+        value={h2 && secondaries.some((s) => sameHkl(h2, s.hkl)) ? formatHkl(h2) : ''}
         onChange={(e) => e.target.value !== '' && set({ hkl2: e.target.value })}
       >
-        <option value="">
-          {chosenPrimary ? `${chosenPrimary.secondaries.length} within ${PEAK_TOLERANCE}°…` : '—'}
-        </option>
-        {chosenPrimary?.secondaries.map((s) => (
+        <option value="">{h1 && pair.c ? `${secondaries.length} within ${PEAK_TOLERANCE}°…` : '—'}</option>
+        {secondaries.map((s) => (
           <option key={formatHkl(s.hkl)} value={formatHkl(s.hkl)}>
             ({formatHkl(s.hkl)}) {s.angle.toFixed(3)}° (Δ {s.difference.toFixed(3)}°)
           </option>

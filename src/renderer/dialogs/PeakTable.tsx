@@ -5,7 +5,7 @@
  * peak's frame. Rows not used in the refinement are greyed (the reason in their tooltip); the
  * primary and secondary peaks of a manual orientation are marked.
  */
-import { useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 
 import type { FrameArray, NxrBridge } from '../../shared/ipc.ts';
 import { NxrError } from '../../shared/errors.ts';
@@ -67,6 +67,48 @@ export async function readPeakTable(bridge: NxrBridge, fileId: string, entry: st
   };
 }
 
+interface RowProps {
+  i: number;
+  rows: PeakRows;
+  headings: Array<[PeakColumn, string]>;
+  why: string | null;
+  mark: string | undefined;
+  selected: boolean;
+  onSelect: (i: number) => void;
+  onPlot: (i: number) => void;
+}
+
+/** One row; memoised so that selecting a row redraws two rows, not thousands. */
+const PeakRow = memo(function PeakRow({
+  i,
+  rows,
+  headings,
+  why,
+  mark,
+  selected,
+  onSelect,
+  onPlot,
+}: RowProps) {
+  const classes = [why ? local.excluded : '', mark ? local.marked : '', selected ? local.selected : ''].join(
+    ' ',
+  );
+  return (
+    <tr
+      className={classes}
+      data-peak={i}
+      data-excluded={why ? 'true' : undefined}
+      aria-selected={selected}
+      onClick={() => onSelect(i)}
+      onDoubleClick={() => onPlot(i)}
+      title={[mark, why, 'double-click to plot this frame'].filter(Boolean).join(' · ')}
+    >
+      {headings.map(([c]) => (
+        <td key={c}>{formatPeakCell(rows, c, i)}</td>
+      ))}
+    </tr>
+  );
+});
+
 export function PeakTable({
   rows,
   onPlot,
@@ -89,7 +131,13 @@ export function PeakTable({
   const n = rows.x.length;
   const headings = useMemo(() => peakHeadings(rows), [rows]);
   const order = useMemo(() => sortPeakRows(rows, sort.by, sort.up), [rows, sort]);
-  const greyed = order.reduce((m, i) => m + (rows.excluded?.(i) ? 1 : 0), 0);
+  const reasons = useMemo(() => Array.from({ length: n }, (_, i) => rows.excluded?.(i) ?? null), [rows, n]);
+  const greyed = reasons.reduce((m, r) => m + (r ? 1 : 0), 0);
+  // Stable handlers for the memoised rows (the latest callbacks are called).
+  const latest = useRef({ onPlot, onSelect });
+  latest.current = { onPlot, onSelect };
+  const select = useCallback((i: number) => latest.current.onSelect?.(i), []);
+  const plot = useCallback((i: number) => latest.current.onPlot(Math.round(rows.z[i]!)), [rows]);
   return (
     <div className={`${styles.table} ${local.peakTable}`}>
       <table aria-label={label ?? `Peaks (${rows.path})`}>
@@ -108,31 +156,19 @@ export function PeakTable({
           </tr>
         </thead>
         <tbody>
-          {order.map((i) => {
-            const why = rows.excluded?.(i) ?? null;
-            const mark = marks?.[i];
-            const classes = [
-              why ? local.excluded : '',
-              mark ? local.marked : '',
-              selected === i ? local.selected : '',
-            ].join(' ');
-            return (
-              <tr
-                key={i}
-                className={classes}
-                data-peak={i}
-                data-excluded={why ? 'true' : undefined}
-                aria-selected={selected === i}
-                onClick={() => onSelect?.(i)}
-                onDoubleClick={() => onPlot(Math.round(rows.z[i]!))}
-                title={[mark, why, 'double-click to plot this frame'].filter(Boolean).join(' · ')}
-              >
-                {headings.map(([c]) => (
-                  <td key={c}>{formatPeakCell(rows, c, i)}</td>
-                ))}
-              </tr>
-            );
-          })}
+          {order.map((i) => (
+            <PeakRow
+              key={i}
+              i={i}
+              rows={rows}
+              headings={headings}
+              why={reasons[i] ?? null}
+              mark={marks?.[i]}
+              selected={selected === i}
+              onSelect={select}
+              onPlot={plot}
+            />
+          ))}
         </tbody>
       </table>
       <div className={styles.muted}>

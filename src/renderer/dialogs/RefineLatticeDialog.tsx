@@ -156,7 +156,8 @@ export function RefineLatticeDialog() {
     if (stored && !choiceEdited)
       setChoice((c) => ({ ...c, primary: String(stored.primary), secondary: String(stored.secondary) }));
   }, [last, choiceEdited]);
-  const rows = useMemo(() => (last && file ? peakRowsOf(last, file.entry) : null), [last, file]);
+  const entry = file?.entry;
+  const rows = useMemo(() => (last && entry ? peakRowsOf(last, entry) : null), [last, entry]);
 
   if (!file) return null;
   const errors = checkRefineForm(values, fit);

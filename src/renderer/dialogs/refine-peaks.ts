@@ -8,7 +8,11 @@ import type { Vec3 } from '../../refine/geometry/models.ts';
 import { computeBMatrix } from '../../refine/lattice/b-matrix.ts';
 import { norm3, radToDeg } from '../../refine/linalg/mat3.ts';
 import { computeHklAngle, computePeakAngle } from '../../refine/orient/angles.ts';
-import { listPeakPairCandidates, type PeakPairCandidates } from '../../refine/orient/peak-pair-candidates.ts';
+import {
+  listPeakPairCandidates,
+  type PeakPairCandidates,
+  type SecondaryCandidate,
+} from '../../refine/orient/peak-pair-candidates.ts';
 import { lookupSpaceGroup } from '../../refine/symmetry/find-space-group.ts';
 import { NxrError } from '../../shared/errors.ts';
 import type { RefineLatticeSummary, RefinePeakTable } from '../../shared/jobs.ts';
@@ -234,6 +238,30 @@ export function manualCandidates(
       ? lookupSpaceGroup(r.spaceGroup, { alpha: cell.alpha, gamma: cell.gamma })
       : undefined) ?? lookupSpaceGroup(1)!;
   return listPeakPairCandidates(cell, sg, qOf(t, primary), qOf(t, secondary), { wavelength, ...options });
+}
+
+/**
+ * Secondary hkls for any primary hkl `h1` (typed, not only a class representative): the
+ * reflections of the secondary peak's ring whose angle to h1 is within `peakTolerance` of the
+ * measured angle, best first.
+ */
+export function secondaryCandidates(
+  r: RefineLatticeSummary,
+  c: PeakPairCandidates,
+  h1: Vec3,
+  peakTolerance = 5,
+): SecondaryCandidate[] {
+  const B = computeBMatrix(startCell(r).cell);
+  const ring = c.rings[c.ring[1]];
+  if (!ring) return [];
+  return ring.classes
+    .flatMap((k) => k.equivalents)
+    .map((hkl) => {
+      const angle = computeHklAngle(B, h1, hkl);
+      return { hkl, angle, difference: Math.abs(angle - c.angle) };
+    })
+    .filter((s) => s.difference <= peakTolerance && s.angle > 1e-6 && s.angle < 180 - 1e-6)
+    .sort((a, b) => a.difference - b.difference);
 }
 
 export interface AngleCheck {

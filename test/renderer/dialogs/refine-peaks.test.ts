@@ -13,6 +13,7 @@ import {
   parseHkl,
   peakHeadings,
   residualSeries,
+  secondaryCandidates,
   sortPeakRows,
   type PeakColumns,
 } from '../../../src/renderer/dialogs/refine-peaks.ts';
@@ -202,6 +203,10 @@ describe('Orient Manually helper: candidate hkls and the angle check', () => {
       c.rings[c.ring[0]]!.classes.some((k) => k.hkl.join() === p.hkl.join()),
     )!;
     expect(rep.secondaries.some((s) => Math.abs(s.angle - trueAngle) < 1e-9)).toBe(true);
+    // for the true primary hkl as typed (any member of its class), the true secondary is offered
+    const second = secondaryCandidates(r, c, h1);
+    expect(second.some((s) => s.hkl.join() === h2.join())).toBe(true);
+    expect(second.every((s, k) => k === 0 || s.difference >= second[k - 1]!.difference)).toBe(true);
     const check = angleCheck(r, i, j, h1, h2);
     expect(Math.abs(check.measured - check.calculated)).toBeLessThan(0.05);
     expect(check.peakTwoTheta[0]).toBeCloseTo(check.hklTwoTheta[0], 1);
