@@ -6,8 +6,6 @@
  */
 import { useEffect, useState } from 'react';
 
-import { checkSettingValue } from '../../refine/settings/setting-rules.ts';
-import { parseSettingValue, type Settings } from '../../refine/settings/settings-ini.ts';
 import type { SettingsSummary } from '../../shared/experiment-jobs.ts';
 import { DialogFrame } from '../dialogs/DialogFrame.tsx';
 import styles from '../dialogs/Dialog.module.css';
@@ -20,6 +18,7 @@ import { useDialogStore } from '../state/store-context.tsx';
 import { SectionTitle } from './experiment-form.tsx';
 import own from './Experiment.module.css';
 import { useLastExperiment } from './last-experiment.ts';
+import { checkSettingsForm } from './new-experiment-forms.ts';
 import { DirectoryField } from './PathField.tsx';
 
 type Scope = 'experiment' | 'server';
@@ -27,24 +26,6 @@ type Scope = 'experiment' | 'server';
 /** Text values by 'section.key'. */
 const textsOf = (s: SettingsSummary): Record<string, string> =>
   Object.fromEntries(s.sections.flatMap((sec) => sec.entries.map((e) => [`${sec.name}.${e.key}`, e.text])));
-
-/** The messages beside the fields: each typed value parsed as settings.ini text and checked. */
-export function checkSettingsForm(s: SettingsSummary, texts: Record<string, string>): Record<string, string> {
-  const all: Settings = {};
-  for (const sec of s.sections)
-    all[sec.name] = Object.fromEntries(
-      sec.entries.map((e) => [e.key, parseSettingValue(texts[`${sec.name}.${e.key}`] ?? e.text)]),
-    );
-  const out: Record<string, string> = {};
-  for (const sec of s.sections)
-    for (const e of sec.entries) {
-      const m = checkSettingValue(sec.name, e.key, all[sec.name]![e.key]!, all, {
-        instruments: s.instruments,
-      });
-      if (m !== undefined) out[`${sec.name}.${e.key}`] = m;
-    }
-  return out;
-}
 
 export function EditSettingsDialog() {
   const dialogs = useDialogStore();

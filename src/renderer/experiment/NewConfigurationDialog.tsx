@@ -19,32 +19,15 @@ import { DialogFrame } from '../dialogs/DialogFrame.tsx';
 import styles from '../dialogs/Dialog.module.css';
 import { JobStatus, ParamGrid, type FieldSpec } from '../dialogs/form.tsx';
 import { useDialogJob } from '../dialogs/use-dialog-job.ts';
-import { hasErrors, parseNumber } from '../dialogs/validate.ts';
+import { hasErrors } from '../dialogs/validate.ts';
 import { resultOf } from '../state/job-store.ts';
 import { useDialogStore } from '../state/store-context.tsx';
 import { ChoiceField, PositionsTable, SectionTitle, text, useExperimentInfo } from './experiment-form.tsx';
 import { useLastExperiment } from './last-experiment.ts';
+import { fromForm, POSITION_KEYS, type ConfigurationKey, type PositionKey } from './new-experiment-forms.ts';
 import { DirectoryField } from './PathField.tsx';
 
-type NumberKey =
-  | 'wavelength'
-  | 'threshold'
-  | 'first'
-  | 'last'
-  | 'polarMax'
-  | 'hklTolerance'
-  | 'norm'
-  | 'radius'
-  | 'phiStart'
-  | 'phiEnd'
-  | 'phiStep'
-  | 'frameRate'
-  | 'distance'
-  | 'beamCenterX'
-  | 'beamCenterY';
-type TextKey = 'name' | 'facility' | 'instrument' | 'monitor' | 'detectorOrientation';
-type Key = NumberKey | TextKey;
-type PositionKey = keyof DetectorPosition;
+type Key = ConfigurationKey;
 
 const SETUP: ReadonlyArray<FieldSpec<Key>> = [
   { key: 'name', label: 'Configuration Filename' },
@@ -81,7 +64,6 @@ export const POSITION_ROWS: ReadonlyArray<{ key: PositionKey; label: string }> =
   { key: 'x', label: 'Translation X (mm)' },
   { key: 'y', label: 'Translation Y (mm)' },
 ];
-const POSITION_KEYS = POSITION_ROWS.map((r) => r.key);
 
 function toForm(c: ConfigurationSettings, name: string): Record<Key, string> {
   return {
@@ -110,41 +92,6 @@ function toForm(c: ConfigurationSettings, name: string): Record<Key, string> {
 
 const positionForm = (p: DetectorPosition): Record<PositionKey, string> =>
   Object.fromEntries(POSITION_KEYS.map((k) => [k, text(p[k])])) as Record<PositionKey, string>;
-
-/** The typed values as the job takes them (NaN where a number is not one: the checks say so). */
-export function fromForm(
-  v: Record<Key, string>,
-  detector: string,
-  positions: ReadonlyArray<Record<PositionKey, string>>,
-): ConfigurationSettings {
-  const n = (k: NumberKey): number => parseNumber(v[k]);
-  return {
-    facility: v.facility.trim(),
-    instrument: v.instrument.trim(),
-    wavelength: n('wavelength'),
-    threshold: n('threshold'),
-    first: n('first'),
-    last: n('last'),
-    polarMax: n('polarMax'),
-    hklTolerance: n('hklTolerance'),
-    monitor: v.monitor.trim(),
-    norm: n('norm'),
-    radius: n('radius'),
-    phiStart: n('phiStart'),
-    phiEnd: n('phiEnd'),
-    phiStep: n('phiStep'),
-    frameRate: n('frameRate'),
-    distance: n('distance'),
-    detector,
-    detectorOrientation: v.detectorOrientation.trim(),
-    ...(v.beamCenterX.trim() !== '' ? { beamCenterX: n('beamCenterX') } : {}),
-    ...(v.beamCenterY.trim() !== '' ? { beamCenterY: n('beamCenterY') } : {}),
-    positions: positions.map(
-      (p) =>
-        Object.fromEntries(POSITION_KEYS.map((k) => [k, parseNumber(p[k])])) as unknown as DetectorPosition,
-    ),
-  };
-}
 
 export function NewConfigurationDialog() {
   const dialogs = useDialogStore();

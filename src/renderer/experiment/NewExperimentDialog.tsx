@@ -7,7 +7,6 @@
 import { useEffect, useState } from 'react';
 
 import { reconcileExperimentDirectory } from '../../refine/experiment/layout.ts';
-import { checkName, checkSubpath } from '../../refine/experiment/names.ts';
 import { DialogFrame } from '../dialogs/DialogFrame.tsx';
 import styles from '../dialogs/Dialog.module.css';
 import { JobStatus, ParamGrid, type FieldSpec } from '../dialogs/form.tsx';
@@ -19,9 +18,10 @@ import { useDialogStore } from '../state/store-context.tsx';
 import { joinHostPath, useExperimentInfo } from './experiment-form.tsx';
 import own from './Experiment.module.css';
 import { useLastExperiment } from './last-experiment.ts';
+import { checkExperimentForm, type ExperimentKey } from './new-experiment-forms.ts';
 import { DirectoryField } from './PathField.tsx';
 
-type Key = 'source' | 'instrument' | 'rawHome' | 'rawPath' | 'analysisPath' | 'experiment';
+type Key = ExperimentKey;
 
 const FIELDS: ReadonlyArray<FieldSpec<Key>> = [
   { key: 'source', label: 'Source Name' },
@@ -40,31 +40,6 @@ const SERVER_KEYS: Record<Key, string> = {
   analysisPath: 'analysis_path',
   experiment: 'experiment',
 };
-
-const isAbsolute = (p: string): boolean =>
-  p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-
-export function checkExperimentForm(
-  v: Record<Key, string>,
-  home: string,
-  instruments: readonly string[],
-  browserMode: boolean,
-): Partial<Record<Key | 'home', string>> {
-  const out: Partial<Record<Key | 'home', string>> = {};
-  if (!browserMode && home.trim() === '') out.home = 'choose the analysis home directory';
-  const name = checkName('experiment', v.experiment);
-  if (name !== undefined) out.experiment = name;
-  const sub = checkSubpath(v.analysisPath.trim());
-  if (sub !== undefined) out.analysisPath = sub;
-  const raw = checkSubpath(v.rawPath.trim());
-  if (raw !== undefined) out.rawPath = raw;
-  if (v.rawHome.trim() !== '' && !isAbsolute(v.rawHome.trim()))
-    out.rawHome = 'an absolute directory on the machine with the raw data';
-  const inst = v.instrument.trim();
-  if (inst !== '' && !instruments.some((i) => i.toLowerCase() === inst.toLowerCase()))
-    out.instrument = `a registered beamline: ${instruments.join(', ')}`;
-  return out;
-}
 
 export function NewExperimentDialog() {
   const dialogs = useDialogStore();

@@ -12,7 +12,7 @@ import { DialogFrame } from '../dialogs/DialogFrame.tsx';
 import styles from '../dialogs/Dialog.module.css';
 import { JobStatus, ParamGrid, type FieldSpec } from '../dialogs/form.tsx';
 import { useDialogJob } from '../dialogs/use-dialog-job.ts';
-import { hasErrors, parseNumber } from '../dialogs/validate.ts';
+import { hasErrors } from '../dialogs/validate.ts';
 import { resultOf } from '../state/job-store.ts';
 import { useDialogStore, useTree } from '../state/store-context.tsx';
 import {
@@ -24,10 +24,11 @@ import {
   useExperimentInfo,
 } from './experiment-form.tsx';
 import { useLastExperiment } from './last-experiment.ts';
+import { fromScanForm, type ScanKey, type ScanPositionKey } from './new-experiment-forms.ts';
 import { DirectoryField } from './PathField.tsx';
 
-type Key = 'scan' | 'temperature' | 'phiStart' | 'phiEnd' | 'phiStep' | 'frameRate';
-type PosKey = 'chi' | 'omega' | 'theta' | 'x' | 'y' | 'linkFile' | 'linkPath';
+type Key = ScanKey;
+type PosKey = ScanPositionKey;
 
 const FIELDS: ReadonlyArray<FieldSpec<Key>> = [
   { key: 'scan', label: 'Scan Label' },
@@ -46,7 +47,6 @@ const ROWS: ReadonlyArray<{ key: PosKey; label: string }> = [
   { key: 'linkFile', label: 'Detector Filename' },
   { key: 'linkPath', label: 'Detector Data Path' },
 ];
-const NUMERIC_POS = ['chi', 'omega', 'theta', 'x', 'y'] as const;
 
 function toForm(s: ScanSettings): { values: Record<Key, string>; positions: Array<Record<PosKey, string>> } {
   return {
@@ -66,28 +66,6 @@ function toForm(s: ScanSettings): { values: Record<Key, string>; positions: Arra
       y: text(p.y),
       linkFile: p.linkFile,
       linkPath: p.linkPath,
-    })),
-  };
-}
-
-export function fromScanForm(
-  v: Record<Key, string>,
-  positions: ReadonlyArray<Record<PosKey, string>>,
-): ScanSettings {
-  return {
-    scan: v.scan.trim(),
-    temperature: parseNumber(v.temperature),
-    phiStart: parseNumber(v.phiStart),
-    phiEnd: parseNumber(v.phiEnd),
-    phiStep: parseNumber(v.phiStep),
-    frameRate: parseNumber(v.frameRate),
-    positions: positions.map((p) => ({
-      ...(Object.fromEntries(NUMERIC_POS.map((k) => [k, parseNumber(p[k])])) as Record<
-        (typeof NUMERIC_POS)[number],
-        number
-      >),
-      linkFile: p.linkFile.trim(),
-      linkPath: p.linkPath.trim(),
     })),
   };
 }
