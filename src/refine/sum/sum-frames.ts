@@ -109,8 +109,10 @@ export function sumFrameInto(
   const [lo, hi] = sumRange(dtype)!;
   let bad = -1;
   let value = 0;
-  if (m === 2 && !(out instanceof BigInt64Array)) {
-    bad = addPairChecked(out, offset, frames[0]!, frames[1]!, n, lo, hi);
+  // an integer sum type: int32 or uint32 here, or int64
+  const int32 = out instanceof BigInt64Array ? undefined : (out as Int32Array | Uint32Array);
+  if (m === 2 && int32) {
+    bad = addPairChecked(int32, offset, frames[0]!, frames[1]!, n, lo, hi);
     if (bad >= 0) value = frames[0]![bad]! + frames[1]![bad]!;
   } else {
     if (scratch.length < n) scratch = new Float64Array(n);
@@ -118,12 +120,14 @@ export function sumFrameInto(
     if (m === 1) acc.set(frames[0]!);
     else addPair(acc, 0, frames[0]!, frames[1]!, n);
     for (let k = 2; k < m; k++) addOne(acc, 0, frames[k]!, n);
-    if (out instanceof BigInt64Array) {
+    if (int32) bad = storeChecked(int32, offset, acc, lo, hi);
+    else {
+      const big = out as BigInt64Array;
       for (let i = 0; i < n && bad < 0; i++) {
         if (acc[i]! < lo || acc[i]! > hi) bad = i;
-        else out[offset + i] = BigInt(acc[i]!);
+        else big[offset + i] = BigInt(acc[i]!);
       }
-    } else bad = storeChecked(out, offset, acc, lo, hi);
+    }
     if (bad >= 0) value = acc[bad]!;
   }
   if (bad >= 0) {
