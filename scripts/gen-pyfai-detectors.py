@@ -7,7 +7,7 @@ The masks are stored as the lists of fully masked rows and columns, after checki
 exactly the union of those rows and columns (true of every DECTRIS detector here).
 
 Needs Debian's python3-pyfai (apt-get install -y python3-pyfai); CI does not install it.
-Run: /usr/bin/python3 scripts/gen-pyfai-detectors.py
+Run: /usr/bin/python3 scripts/gen-pyfai-detectors.py && npx prettier --write test/refine/fixtures/pyfai-detectors.json
 """
 import json
 import os
