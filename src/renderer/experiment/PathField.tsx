@@ -63,11 +63,13 @@ export function PathField({
       aria-label={label}
     >
       <label htmlFor={id}>{label}</label>
-      <span style={{ display: 'flex', gap: 4 }}>
+      {/* the path gets the value and message columns (paths are long); the message goes below */}
+      <span style={{ display: 'flex', gap: 4, gridColumn: '2 / 4', minWidth: 0 }}>
         <input
           id={id}
           type="text"
           value={value}
+          style={{ flex: 1, minWidth: 0 }}
           disabled={disabled}
           placeholder={placeholder ?? (browserMode ? 'relative to the served folder' : 'absolute path')}
           aria-invalid={message !== undefined}
@@ -78,7 +80,11 @@ export function PathField({
           Browse…
         </button>
       </span>
-      <span id={`${id}-msg`} className={message !== undefined ? styles.fieldError : styles.fieldNote}>
+      <span
+        id={`${id}-msg`}
+        className={message !== undefined ? styles.fieldError : styles.fieldNote}
+        style={{ gridColumn: '2 / 4' }}
+      >
         {message ?? ''}
       </span>
       {picking && info ? (
