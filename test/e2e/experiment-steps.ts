@@ -38,3 +38,33 @@ export async function fieldMessage(field: Locator): Promise<string> {
 
 export const closeDialog = (d: Locator): Promise<void> =>
   d.getByRole('button', { name: 'Close', exact: true }).click();
+
+/** Frame `n` drawn in the frame plot. */
+export const frameShown = (page: Page, n: number): Promise<void> =>
+  page.locator(`[data-frame-shown="${n}"]`).waitFor({ timeout: 60_000 });
+
+/**
+ * Points at frame pixel (x, y) of the frame plot (through plotly's axes, at the pixel's centre
+ * rounded to whole CSS pixels: a frame pixel is wider than one here) and returns the pixel read-out
+ * once it shows that pixel.
+ */
+export async function readPixel(page: Page, x: number, y: number): Promise<string> {
+  const at = await page.evaluate(
+    ([px, py]) => {
+      const el = document.querySelector('[data-testid=frame-plot]') as HTMLElement & {
+        _fullLayout: Record<'xaxis' | 'yaxis', { d2p: (v: number) => number; _offset: number }>;
+      };
+      const r = el.getBoundingClientRect();
+      const { xaxis, yaxis } = el._fullLayout;
+      return { x: r.left + xaxis._offset + xaxis.d2p(px!), y: r.top + yaxis._offset + yaxis.d2p(py!) };
+    },
+    [x, y],
+  );
+  await page.mouse.move(Math.round(at.x), Math.round(at.y));
+  const readout = page.getByTestId('pixel-readout');
+  // the spans run together in textContent: 'x 120y 60counts 17…'
+  const shows = async (): Promise<boolean> =>
+    ((await readout.textContent()) ?? '').startsWith(`x ${x}y ${y}counts`);
+  for (let i = 0; i < 100 && !(await shows()); i++) await page.waitForTimeout(50);
+  return (await readout.textContent()) ?? '';
+}

@@ -1,11 +1,13 @@
 // End to end in browser mode (`nxr serve`'s JS API, Debian Chromium), as a new user sets up an
 // experiment: Experiment ▸ New Experiment (defaults from the server settings, NX_SERVER) → New
-// Configuration → New Sample → New Scan (twice) → Edit Settings, each checked on disk (tree,
-// settings.ini, h5py). The scans get simulated frames at their link targets and one is opened and
-// plotted. The steps run in order and share `walk`; later steps (e.g. Sum Scans of the two scans)
-// can be appended with the helpers of ./experiment-steps.ts.
+// Configuration → New Sample → New Scan (twice) → Edit Settings → Sum Scans, each checked on disk
+// (tree, settings.ini, h5py). The scans get simulated frames at their link targets (two seeds, so
+// the frames differ) and one is opened and plotted; Sum Scans adds the two scans, the sum is checked
+// voxel by voxel against the scans' frames with h5py/numpy, then opened and a frame plotted with the
+// summed counts read out. The steps run in order and share `walk`; later steps can be appended with
+// the helpers of ./experiment-steps.ts.
 // Screenshots: docs/screenshots/new-experiment.png, new-configuration.png, new-sample.png,
-// new-scan.png, edit-settings.png.
+// new-scan.png, edit-settings.png, experiment-sum-scans.png.
 import {
   copyFileSync,
   existsSync,
@@ -31,6 +33,8 @@ import {
   closeDialog,
   experimentDialog,
   fieldMessage,
+  frameShown,
+  readPixel,
   resultOf,
   textField,
 } from './experiment-steps.ts';
@@ -48,6 +52,8 @@ export interface ExperimentWalk {
   configuration: string;
   /** Scan names made by New Scan, with simulated frames at their link targets. */
   scans: string[];
+  /** The sum of `scans` made by Sum Scans: its wrapper, relative to the sample directory. */
+  sum?: string;
 }
 
 describe('Experiment menu end to end (browser mode): New Experiment → Configuration → Sample → Scan, Edit Settings', () => {
@@ -56,6 +62,8 @@ describe('Experiment menu end to end (browser mode): New Experiment → Configur
   let browser: Browser;
   let page: Page;
   let sim: SimScan;
+  /** The simulated frames placed at each scan's link target (different seeds: different counts). */
+  const framesOf: Record<string, string> = {};
   const problems: string[] = [];
   const savedServer = process.env['NX_SERVER'];
   const walk: ExperimentWalk = {
@@ -85,6 +93,8 @@ describe('Experiment menu end to end (browser mode): New Experiment → Configur
     process.env['NX_SERVER'] = join(tmp, 'server');
     // frames for the scans: a tiny simulated rotation (Pilatus 100K, 60 frames)
     sim = await simulateScan(join(tmp, 'sim'), { scan: '300K', seed: 21, frames: 60 });
+    await simulateScan(join(tmp, 'sim'), { scan: '301K', seed: 22, frames: 60 });
+    for (const scan of ['300K', '301K']) framesOf[scan] = join(tmp, 'sim', 'sim', 'xtal1', scan, 'f1.h5');
     server = await startBrowserServer({ root: walk.root, rendererDir, version: '0.1.0' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -236,8 +246,7 @@ print(json.dumps({'description': f[d + 'description'][()].decode(), 'distance': 
 
     const labelDir = abs(`${walk.experiment}/${walk.sample}/${walk.label}`);
     expect(readdirSync(labelDir).sort()).toEqual(['300K', '301K', 'sim_300K.nxs', 'sim_301K.nxs']);
-    for (const scan of walk.scans)
-      copyFileSync(join(sim.experimentDir, 'sim', 'xtal1', '300K', 'f1.h5'), join(labelDir, scan, 'f1.h5'));
+    for (const scan of walk.scans) copyFileSync(framesOf[scan]!, join(labelDir, scan, 'f1.h5'));
     const w = h5py<Record<string, unknown>>(
       join(labelDir, 'sim_301K.nxs'),
       `link = f.get('/f1/data/data', getlink=True)
@@ -266,7 +275,7 @@ print(json.dumps({'link': [link.filename, link.path], 'frames': list(f['/f1/data
     await row(/^f1 NXentry/).click();
     await page.keyboard.press('ArrowRight');
     await row(/^data NXdata/).dblclick();
-    await page.locator('[data-frame-shown="0"]').waitFor({ timeout: 60_000 });
+    await frameShown(page, 0);
   });
 
   it('Edit Settings: values with their origin, a bad value refused beside its field, saved values on disk', async () => {
@@ -294,6 +303,103 @@ print(json.dumps({'link': [link.filename, link.path], 'frames': list(f['/f1/data
     await closeDialog(d);
     const ini = readFileSync(abs(`${walk.experiment}/tasks/settings.ini`), 'utf8');
     expect(ini).toContain('[nxreduce]\nthreshold = 25000\nmin_pixels = 10\nfirst = 5\n');
+  });
+
+  it('Sum Scans: the two New Scans ticked and summed; the sum on disk is the voxel-wise sum, opened and plotted', async () => {
+    const sampleDir = `${walk.experiment}/${walk.sample}/${walk.label}`;
+    const files = walk.scans.map((scan) => `${walk.sample}_${scan}.nxs`);
+    const d = await experimentDialog(page, 'Sum Scans');
+    await textField(d, 'Sample directory').fill(sampleDir);
+    const list = d.getByRole('list', { name: 'Scans' });
+    await expect.poll(() => list.getByRole('checkbox').count(), { timeout: 30_000 }).toBe(2);
+    expect(await d.textContent()).toContain(`Sample ${walk.sample}, label ${walk.label}: 2 scan files`);
+    // tick exactly the two scans New Scan made (the common prefix ticks both; start from none)
+    await d.getByRole('button', { name: 'Clear All' }).click();
+    await expect.poll(() => list.getByRole('checkbox', { checked: true }).count()).toBe(0);
+    for (const file of files) await list.getByRole('checkbox', { name: file }).check();
+    expect(await list.getByRole('checkbox', { checked: true }).count()).toBe(2);
+    const name = `${walk.scans.join('_')}_sum`;
+    await textField(d, 'Summed scan').fill(name);
+    expect(await d.textContent()).toContain(`${walk.sample}_${name}.nxs`);
+    await d.getByRole('button', { name: 'Sum Scans', exact: true }).click();
+    const result = await resultOf(d, 120_000);
+    walk.sum = `${walk.sample}_${name}.nxs`;
+    expect(result).toContain(`${walk.sum} = ${walk.scans.join(' + ')}`);
+    expect(result).toContain(`f1: 60 frames (<i4) → ${name}/f1.h5`);
+
+    // on disk: the wrapper with its fN entries, the frames the voxel-wise sum of the scans' frames
+    // (all 60, ten at a time), every monitor signal the sum of the scans' (New Scan writes none)
+    const labelDir = abs(sampleDir);
+    expect(existsSync(join(labelDir, name, 'f1.h5'))).toBe(true);
+    const [fileA, fileB] = files.map((file) => join(labelDir, file)) as [string, string];
+    const check = h5py<{
+      entries: string[];
+      link: [string, string];
+      shape: number[];
+      dtype: string;
+      maxDiff: number;
+      differing: number;
+      monitors: Record<string, boolean>;
+      sumMonitors: string[];
+      note: string;
+      pixel: { z: number; y: number; x: number; sum: number; a: number; b: number };
+    }>(
+      join(labelDir, walk.sum),
+      `a = h5py.File(${JSON.stringify(fileA)}, 'r')
+b = h5py.File(${JSON.stringify(fileB)}, 'r')
+s, da, db = f['f1/data/data'], a['f1/data/data'], b['f1/data/data']
+max_diff, differing = 0, 0
+for z in range(0, s.shape[0], 10):
+    x, y = da[z:z + 10].astype(np.int64), db[z:z + 10].astype(np.int64)
+    max_diff = max(max_diff, int(np.abs(s[z:z + 10].astype(np.int64) - x - y).max()))
+    differing += int((x != y).sum())
+monitors = lambda g: sorted(k for k, v in g.items() if isinstance(v, h5py.Group) and v.attrs.get('NX_class') in (b'NXmonitor', 'NXmonitor'))
+mon = {}
+for m in monitors(a['f1']):
+    for k, v in a['f1'][m].items():
+        if isinstance(v, h5py.Dataset) and k != 'frame_number':
+            mon[m + '/' + k] = bool(np.array_equal(f['f1'][m][k][()], v[()] + b['f1'][m][k][()]))
+z = 30
+fa, fb = da[z].astype(np.int64), db[z].astype(np.int64)
+dz = np.where((fa > 0) & (fb > 0), np.abs(fa - fb), -1)  # counts in both, as different as can be
+py, px = (int(i) for i in np.unravel_index(int(np.argmax(dz)), dz.shape))
+link = f.get('f1/data/data', getlink=True)
+print(json.dumps({'entries': sorted(f.keys()), 'link': [link.filename, link.path], 'shape': list(s.shape),
+  'dtype': str(s.dtype), 'maxDiff': max_diff, 'differing': differing, 'monitors': mon,
+  'sumMonitors': monitors(f['f1']), 'note': f['f1/nxsum/note/data'][()].decode(),
+  'pixel': {'z': z, 'y': py, 'x': px, 'sum': int(s[z, py, px]), 'a': int(da[z, py, px]), 'b': int(db[z, py, px])}}))`,
+    );
+    expect(check.entries).toEqual(['entry', 'f1']);
+    expect(check.link).toEqual([`${name}/f1.h5`, '/entry/data/data']);
+    expect(check.shape).toEqual([60, 195, 487]);
+    expect(check.dtype).toBe('int32');
+    expect(check.differing).toBeGreaterThan(0); // the two scans' frames differ, so the check can fail
+    expect(check.maxDiff).toBe(0);
+    expect(check.sumMonitors).toEqual([...new Set(Object.keys(check.monitors).map((k) => k.split('/')[0]))]);
+    expect(Object.values(check.monitors).every((equal) => equal)).toBe(true);
+    expect(check.note).toContain(`Scans: ${walk.scans.join(',')}`);
+    const px = check.pixel;
+    expect(px.sum).toBe(px.a + px.b);
+    // a pixel where the sum differs from either scan's counts (and from twice either)
+    expect(Math.min(px.a, px.b)).toBeGreaterThan(0);
+    expect(px.a).not.toBe(px.b);
+
+    // Open Sum: the tree shows the sum; its frame 30 plots with the summed counts under the pointer
+    await d.getByRole('button', { name: 'Open Sum' }).click();
+    await expect
+      .poll(() => page.locator('header').first().textContent())
+      .toContain(`${sampleDir}/${walk.sum}`);
+    await closeDialog(d);
+    const row = (n: RegExp) => page.getByRole('treeitem', { name: n });
+    await row(/^f1 NXentry/).click();
+    await page.keyboard.press('ArrowRight');
+    await row(/^data NXdata/).dblclick();
+    await frameShown(page, 0);
+    await page.getByRole('spinbutton', { name: 'Frame number' }).fill(String(px.z));
+    await frameShown(page, px.z);
+    const readout = await readPixel(page, px.x, px.y);
+    expect(readout).toContain(`x ${px.x}y ${px.y}counts ${px.sum}`);
+    await shot('experiment-sum-scans.png');
   });
 
   it('showed no console errors', () => {
