@@ -20,7 +20,7 @@ import type { JobContext as JobFunctionContext } from './jobs/job-context.ts';
 import { prepareMask } from './jobs/prepare-mask.ts';
 import { REDUCE_STEPS, reduce, type ReduceStep } from './jobs/reduce.ts';
 import type { ParameterOrigin } from './jobs/reduction-parameters.ts';
-import { refineLatticeJob } from './jobs/refine-lattice.ts';
+import { orientByFftJob, refineLatticeJob } from './jobs/refine-lattice.ts';
 import { readTransformInputs, resolveTransformGrid, transformData } from './jobs/transform.ts';
 import { REFINABLE_NAMES, type RefinableName } from '../refine/fit/models.ts';
 import type { FramePool } from './pool/frame-pool.ts';
@@ -313,6 +313,8 @@ export const refineJobBodies: {
         ...(req.hklTolerance !== undefined ? { hklTolerance: req.hklTolerance } : {}),
         ...(req.index !== undefined ? { index: req.index } : {}),
         ...(req.manual !== undefined ? { manual: req.manual } : {}),
+        ...(req.fftCell !== undefined ? { fftCell: req.fftCell } : {}),
+        ...(req.exclude !== undefined ? { exclude: req.exclude } : {}),
         ...(req.dryRun === true ? { dryRun: true } : {}),
       },
       jobContext(ctx),
@@ -354,6 +356,22 @@ export const refineJobBodies: {
       written: r.written,
       seconds: r.seconds,
     };
+  },
+
+  'orient-fft': async (req, ctx) => {
+    const r = await orientByFftJob(
+      {
+        file: ctx.filePath(req.fileId),
+        entry: req.entry,
+        ...(req.polarMax !== undefined ? { polarMax: req.polarMax } : {}),
+        ...(req.dMin !== undefined ? { dMin: req.dMin } : {}),
+        ...(req.dMax !== undefined ? { dMax: req.dMax } : {}),
+        ...(req.exclude !== undefined ? { exclude: req.exclude } : {}),
+      },
+      jobContext(ctx),
+    );
+    const { file: _file, ...summary } = r;
+    return summary;
   },
 
   transform: async (req, ctx) => {
@@ -499,8 +517,11 @@ const REQUEST_FIELDS: { [K in RefineKind]: Record<string, FieldKind> } = {
     hklTolerance: 'number',
     index: 'string',
     manual: 'object',
+    fftCell: 'object',
+    exclude: 'array',
     dryRun: 'boolean',
   },
+  'orient-fft': { entry: 'string', polarMax: 'number', dMin: 'number', dMax: 'number', exclude: 'array' },
   transform: {
     entry: 'string',
     masked: 'boolean',
@@ -519,6 +540,7 @@ const REQUIRED: Partial<Record<RefineKind, string[]>> = {
   'calculate-angles': ['entry'],
   'prepare-mask': ['entry'],
   'refine-lattice': ['entry'],
+  'orient-fft': ['entry'],
   transform: ['entry'],
 };
 
@@ -575,6 +597,32 @@ export function checkRefineRequest(req: RefineRequest): void {
       if (!Array.isArray(h) || h.length !== 3 || !h.every((v) => Number.isInteger(v)))
         bad(`manual '${k}' must be three integers [h, k, l]`);
     }
+  }
+  if ((req.kind === 'refine-lattice' || req.kind === 'orient-fft') && req.exclude !== undefined) {
+    if (!req.exclude.every((i) => Number.isInteger(i) && i >= 0))
+      bad(`exclude must be peak indices (0, 1, …)`);
+  }
+  if (req.kind === 'refine-lattice' && req.fftCell !== undefined) {
+    if (req.index !== 'fft') bad(`fftCell is used only with index 'fft'`);
+    const c = req.fftCell as unknown as Record<string, unknown>;
+    for (const k of Object.keys(c))
+      if (!['latticeSystem', 'centring', 'cell', 'U'].includes(k)) bad(`unknown fftCell field '${k}'`);
+    if (typeof c.latticeSystem !== 'string' || typeof c.centring !== 'string')
+      bad(`fftCell needs latticeSystem and centring`);
+    if (typeof c.cell !== 'object' || c.cell === null) bad(`fftCell needs a cell`);
+    numbers(c.cell as object, ['a', 'b', 'c', 'alpha', 'beta', 'gamma'], 'fftCell cell value');
+    const U = c.U;
+    if (
+      !Array.isArray(U) ||
+      U.length !== 3 ||
+      !U.every(
+        (row) =>
+          Array.isArray(row) &&
+          row.length === 3 &&
+          row.every((v) => typeof v === 'number' && Number.isFinite(v)),
+      )
+    )
+      bad(`fftCell U must be a 3×3 matrix of numbers`);
   }
   if (req.kind === 'transform' && req.grid) {
     for (const [k, v] of Object.entries(req.grid)) {

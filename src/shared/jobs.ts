@@ -322,7 +322,7 @@ export interface RefinePeakTable {
   diffStart: Float64Array;
   /** |(dx, dy)| predicted − observed after the fit, px (NaN when not indexed). */
   pixelResidual: Float64Array;
-  /** 0 used in the fit, 1 polar angle > max, 2 diff > tolerance, 3 (000) or systematically absent, 4 outlier. */
+  /** 0 used in the fit, 1 polar angle > max, 2 diff > tolerance, 3 (000) or systematically absent, 4 outlier, 5 excluded by the user. */
   status: Int8Array;
   /** Q_sample with the file's geometry, Å⁻¹ (1/d units): Orient Manually's angles and rings. */
   qx: Float64Array;
@@ -354,8 +354,78 @@ export interface RefineLatticeRequest {
   index?: OrientationSource;
   /** With index 'manual': the two peaks and their hkls. */
   manual?: ManualOrientation;
+  /** With index 'fft': the cell picked in Orient by FFT (its orientation starts the fit; no new FFT run). */
+  fftCell?: FftCellChoice;
+  /** Peaks (rows of fN/peaks, from 0) left out of the orientation and the fit: the unticked rows. */
+  exclude?: number[];
   /** Compute and report only (true), or save the refinement (false). @default false */
   dryRun?: boolean;
+}
+
+type Cell6 = { a: number; b: number; c: number; alpha: number; beta: number; gamma: number };
+type Matrix3 = [[number, number, number], [number, number, number], [number, number, number]];
+
+/** A cell of Orient by FFT chosen to start Refine Lattice from. */
+export interface FftCellChoice {
+  /** triclinic … cubic (rhombohedral: R in rhombohedral axes). */
+  latticeSystem: string;
+  /** P, A, B, C, I, F or R. */
+  centring: string;
+  /** Å, degrees. */
+  cell: Cell6;
+  /** Rotation U with U·B(cell) = UB of the cell (Busing–Levy B, sample frame). */
+  U: Matrix3;
+}
+
+/** One row of Orient by FFT's cell table. */
+export interface FftCellCandidate extends FftCellChoice {
+  /** Å³. */
+  volume: number;
+  /** Peaks in range indexed by the cell (each hkl within 0.12 of an integer), and their fraction. */
+  indexed: number;
+  fraction: number;
+  /** Largest relative deviation of a length, and of an angle (degrees), that the lattice system constrains. */
+  lengthDistortion: number;
+  angleDistortion: number;
+  /** The lattice type (system and centring) of the file's space group. */
+  matchesSpaceGroup: boolean;
+  /** Within 1 % (lengths) and 1° (angles) of the file's cell. */
+  matchesCell: boolean;
+}
+
+/**
+ * Orient by FFT (read-only: nothing is written): FFT indexing of an entry's peaks without a cell,
+ * and the best cell of every Bravais type the lattice found fits (NXRefine's cell table).
+ */
+export interface OrientFftRequest {
+  kind: 'orient-fft';
+  fileId: string;
+  entry: string;
+  /** Max. Polar Angle, degrees. @default the reduction parameters' */
+  polarMax?: number;
+  /** Shortest and longest real-space translation searched, Å. @default 1, 10 (NXRefine's Dmin, Dmax) */
+  dMin?: number;
+  dMax?: number;
+  /** Peaks left out (unticked rows). */
+  exclude?: number[];
+}
+export interface OrientFftSummary {
+  entry: string;
+  /** Peaks within the polar angle used for indexing. */
+  peaks: number;
+  dMin: number;
+  dMax: number;
+  /** The file's space group and cell (the defined lattice), when it has them. */
+  spaceGroup?: string;
+  definedCell?: Cell6;
+  /** Niggli-reduced cell of the lattice found, and the peaks it indexes. */
+  reducedCell: Cell6;
+  indexed: number;
+  /** Most symmetric first. */
+  candidates: FftCellCandidate[];
+  /** The row Refine Lattice's own FFT choice corresponds to (space group type and cell), or -1. */
+  preferred: number;
+  seconds: number;
 }
 export interface RefineLatticeSummary {
   entry: string;
@@ -469,6 +539,7 @@ export type JobRequest =
   | CalculateAnglesRequest
   | PrepareMaskRequest
   | RefineLatticeRequest
+  | OrientFftRequest
   | TransformRequest
   | ReduceRequest
   | SetParentRequest
@@ -485,6 +556,7 @@ export interface JobResultMap extends ExperimentJobResultMap {
   'calculate-angles': CalculateAnglesSummary;
   'prepare-mask': PrepareMaskSummary;
   'refine-lattice': RefineLatticeSummary;
+  'orient-fft': OrientFftSummary;
   transform: TransformSummary;
   reduce: ReduceSummary;
   'set-parent': SetParentSummary;
@@ -533,6 +605,7 @@ export const jobKinds = [
   'calculate-angles',
   'prepare-mask',
   'refine-lattice',
+  'orient-fft',
   'transform',
   'reduce',
   'set-parent',

@@ -38,10 +38,15 @@ import { computeBMatrix } from '../../refine/lattice/b-matrix.ts';
 import { checkCell } from '../../refine/lattice/check-cell.ts';
 import { guessLatticeSystem } from '../../refine/lattice/guess-lattice-system.ts';
 import { multiplyMat3 } from '../../refine/linalg/mat3.ts';
-import { bravaisTypeOf, chooseConventionalCell } from '../../refine/orient/conventional-cell.ts';
+import {
+  bravaisTypeOf,
+  chooseConventionalCell,
+  listConventionalCells,
+} from '../../refine/orient/conventional-cell.ts';
 import { countIndexedPeaks } from '../../refine/orient/count-indexed.ts';
 import { indexWithFft } from '../../refine/orient/index-fft.ts';
 import { indexWithKnownCell } from '../../refine/orient/index-known-cell.ts';
+import { reduceCell } from '../../refine/orient/reduce-cell.ts';
 import { orientManually, type ManualOrientationResult } from '../../refine/orient/orient-manually.ts';
 import {
   fromNxRefineOrientationMatrix,
@@ -99,8 +104,21 @@ export interface RefineLatticeJobOptions {
   objective?: 'detector' | 'reciprocal';
   /** Outlier rejection threshold, robust σ. @default 4 */
   outlierThreshold?: number;
+  /** With index 'fft': start from this cell and orientation (picked in Orient by FFT) instead of running the FFT. */
+  fftCell?: FftCellStart;
+  /** Peaks (rows of `<entry>/peaks`, from 0) left out of the indexing and the fit (the unticked rows). */
+  exclude?: readonly number[];
   /** Compute and report only; leave the file untouched. @default false */
   dryRun?: boolean;
+}
+
+/** A cell of Orient by FFT to start from. */
+export interface FftCellStart {
+  latticeSystem: string;
+  centring: string;
+  cell: UnitCell;
+  /** Rotation with U·B(cell) the cell's UB. */
+  U: Mat3;
 }
 
 export interface IndexingSummary {
@@ -250,6 +268,197 @@ async function readEntryState(file: string, entry: string): Promise<EntryState> 
   }
 }
 
+/** The excluded peak indices as a set; NxrError for an index that is not a row of the peak list. */
+function checkExcluded(
+  exclude: readonly number[] | undefined,
+  n: number,
+  file: string,
+  path: string,
+): ReadonlySet<number> {
+  const out = new Set<number>();
+  for (const i of exclude ?? []) {
+    if (!Number.isInteger(i) || i < 0 || i >= n)
+      throw new NxrError({
+        code: 'BAD_PARAMETER',
+        message: `excluded peaks must be rows of the peak list, 0…${n - 1} (got ${i})`,
+        file,
+        path,
+      });
+    out.add(i);
+  }
+  return out;
+}
+
+/** Q_sample (file geometry, 1/d units) of the peaks within the polar angle, excluded ones left out. */
+function peaksInRange(state: EntryState, polarMax: number, excluded: ReadonlySet<number>): Vec3[] {
+  const g = state.geometry;
+  const qs: Vec3[] = [];
+  state.peaks.peaks.forEach((p, i) => {
+    if (excluded.has(i)) return;
+    const q = pixelToQSample(g, p.x, p.y, p.frame);
+    const twoTheta = (2 * Math.asin(Math.min(1, (g.wavelength * Math.hypot(...q)) / 2)) * 180) / Math.PI;
+    if (twoTheta <= polarMax) qs.push(q);
+  });
+  return qs;
+}
+
+export interface OrientByFftOptions {
+  file: string;
+  /** @default 'f1' */
+  entry?: string;
+  /** Maximum polar angle, degrees. @default the reduction parameters' polar_max */
+  polarMax?: number;
+  /** Real-space translations searched, Å (NXRefine's Dmin, Dmax). @default 1, 10 */
+  dMin?: number;
+  dMax?: number;
+  exclude?: readonly number[];
+  parent?: string | null;
+}
+
+export interface FftCellRow extends FftCellStart {
+  volume: number;
+  indexed: number;
+  fraction: number;
+  lengthDistortion: number;
+  angleDistortion: number;
+  matchesSpaceGroup: boolean;
+  matchesCell: boolean;
+}
+
+export interface OrientByFftResult {
+  file: string;
+  entry: string;
+  peaks: number;
+  dMin: number;
+  dMax: number;
+  spaceGroup?: string;
+  definedCell?: UnitCell;
+  reducedCell: UnitCell;
+  indexed: number;
+  candidates: FftCellRow[];
+  /** The row of the space group's type nearest the defined cell (Refine Lattice's own FFT choice), or -1. */
+  preferred: number;
+  seconds: number;
+}
+
+/**
+ * Orient by FFT (spec §4.14, §6.1), read-only: FFT indexing of the entry's peaks in range without
+ * a cell, Niggli reduction, and the best cell of every Bravais type the lattice fits, each with its
+ * orientation and the peaks it indexes (NXRefine's cell table). Nothing is written.
+ */
+export async function orientByFftJob(
+  options: OrientByFftOptions,
+  ctx: JobContext = {},
+): Promise<OrientByFftResult> {
+  const started = performance.now();
+  const file = resolve(options.file);
+  const entry = (options.entry ?? 'f1').replace(/^\/+/, '');
+  ctx.onProgress?.(0, 'reading the entry');
+  const state = await readEntryState(file, entry);
+  const polarMax =
+    options.polarMax ??
+    (
+      await readReductionParameters(file, {
+        ...(options.parent !== undefined ? { parent: options.parent } : {}),
+      })
+    ).values.polar_max;
+  if (!(polarMax > 0))
+    throw new NxrError({ code: 'BAD_PARAMETER', message: `polar_max (${polarMax}) must be positive`, file });
+  const excluded = checkExcluded(options.exclude, state.peaks.peaks.length, file, state.peaks.path);
+  const qs = peaksInRange(state, polarMax, excluded);
+  if (qs.length < 4)
+    throw new NxrError({
+      code: 'BAD_PARAMETER',
+      message: `only ${qs.length} peaks have a polar angle ≤ ${polarMax}° (polar_max): too few to orient`,
+      file,
+      path: state.peaks.path,
+    });
+  const dMin = options.dMin ?? 1;
+  const dMax = options.dMax ?? 10;
+  let fft: ReturnType<typeof indexWithFft>;
+  try {
+    fft = indexWithFft(qs, {
+      dMin,
+      dMax,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      onProgress: (f, m) => ctx.onProgress?.(0.9 * f, m),
+    });
+  } catch (e) {
+    if (e instanceof NxrError)
+      throw new NxrError({ code: e.code, message: e.message, file, path: state.peaks.path }, { cause: e });
+    throw e;
+  }
+  const defined = state.lattice.cell;
+  const type = state.sg ? bravaisTypeOf(state.sg) : undefined;
+  const near = (c: UnitCell, r: UnitCell): boolean =>
+    (['a', 'b', 'c'] as const).every((k) => Math.abs(c[k] / r[k] - 1) <= 0.01) &&
+    (['alpha', 'beta', 'gamma'] as const).every((k) => Math.abs(c[k] - r[k]) <= 1);
+  const candidates: FftCellRow[] = listConventionalCells(fft.UB).map((cc) => {
+    const n = countIndexedPeaks(cc.UB, qs, 0.12).count;
+    const B = computeBMatrix(cc.cell);
+    const volume = Math.abs(1 / (B[0][0] * B[1][1] * B[2][2]));
+    return {
+      latticeSystem: cc.latticeSystem,
+      centring: cc.centring,
+      cell: cc.cell,
+      U: cc.U,
+      volume,
+      indexed: n,
+      fraction: n / qs.length,
+      lengthDistortion: cc.lengthDistortion,
+      angleDistortion: cc.angleDistortion,
+      matchesSpaceGroup:
+        type !== undefined && type.latticeSystem === cc.latticeSystem && type.centring === cc.centring,
+      matchesCell: defined !== undefined && near(cc.cell, defined),
+    };
+  });
+  // The space group's row, in the setting nearest the defined cell (as Refine Lattice's FFT path).
+  let preferred = -1;
+  if (state.sg) {
+    try {
+      const conv = chooseConventionalCell(fft.UB, state.sg, {
+        qs,
+        ...(defined ? { referenceCell: defined } : {}),
+      });
+      const i = candidates.findIndex((c) => c.matchesSpaceGroup);
+      if (i >= 0) {
+        const n = countIndexedPeaks(conv.UB, qs, 0.12).count;
+        const B = computeBMatrix(conv.cell);
+        candidates[i] = {
+          ...candidates[i]!,
+          cell: conv.cell,
+          U: conv.U,
+          indexed: n,
+          fraction: n / qs.length,
+          volume: Math.abs(1 / (B[0][0] * B[1][1] * B[2][2])),
+          lengthDistortion: conv.lengthDistortion,
+          angleDistortion: conv.angleDistortion,
+          matchesCell: defined !== undefined && near(conv.cell, defined),
+        };
+        preferred = i;
+      }
+    } catch (e) {
+      if (!(e instanceof NxrError)) throw e;
+      ctx.onLog?.(e.message, 'warn');
+    }
+  }
+  ctx.onProgress?.(1, 'done');
+  return {
+    file,
+    entry,
+    peaks: qs.length,
+    dMin,
+    dMax,
+    ...(state.sg ? { spaceGroup: state.sg.xhm } : {}),
+    ...(defined ? { definedCell: defined } : {}),
+    reducedCell: reduceCell(fft.UB).cell,
+    indexed: fft.indexed,
+    candidates,
+    preferred,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
 /** Orient and refine one entry (see the module comment). */
 export async function refineLatticeJob(
   options: RefineLatticeJobOptions,
@@ -297,17 +506,8 @@ export async function refineLatticeJob(
   if (cell) checkCell(cell);
   const g = state.geometry;
   const peaks = state.peaks.peaks;
-  // Q of every peak in range with the starting geometry (for indexing).
-  const inRange: number[] = [];
-  const qs: Vec3[] = [];
-  peaks.forEach((p, i) => {
-    const q = pixelToQSample(g, p.x, p.y, p.frame);
-    const twoTheta = (2 * Math.asin(Math.min(1, (g.wavelength * Math.hypot(...q)) / 2)) * 180) / Math.PI;
-    if (twoTheta <= polarMax) {
-      inRange.push(i);
-      qs.push(q);
-    }
-  });
+  const excluded = checkExcluded(options.exclude, peaks.length, file, state.peaks.path);
+  const qs = peaksInRange(state, polarMax, excluded);
   if (qs.length < 4)
     throw new NxrError({
       code: 'BAD_PARAMETER',
@@ -474,6 +674,34 @@ export async function refineLatticeJob(
       path: '/entry/sample',
     });
   }
+  if (options.fftCell !== undefined && method !== 'fft')
+    throw new NxrError({
+      code: 'BAD_PARAMETER',
+      message: `a cell from Orient by FFT is used only with index 'fft' (not '${method}')`,
+      file,
+    });
+  /** Lattice system of a picked FFT cell whose type differs from the space group's. */
+  let pickedSystem: LatticeSystem | undefined;
+  if (method === 'fft' && options.fftCell) {
+    const pick = options.fftCell;
+    checkCell(pick.cell);
+    const type = sg ? bravaisTypeOf(sg) : undefined;
+    if (type && (type.latticeSystem !== pick.latticeSystem || type.centring !== pick.centring)) {
+      ctx.onLog?.(
+        `the cell picked (${pick.latticeSystem} ${pick.centring}) is not of the type of space group ${sg!.xhm}: refined as ${pick.latticeSystem} without the group's absences`,
+        'warn',
+      );
+      sg = undefined;
+      pickedSystem = pick.latticeSystem as LatticeSystem;
+    } else if (!sg) pickedSystem = pick.latticeSystem as LatticeSystem;
+    accept(
+      'fft',
+      `Orient by FFT: the ${pick.latticeSystem} ${pick.centring} cell picked`,
+      pick.U,
+      pick.cell,
+      0,
+    );
+  }
   if (!U && (method === 'auto' || method === 'fft')) {
     ctx.onProgress?.(0.05, 'FFT indexing');
     const r = indexWithFft(qs, {
@@ -495,7 +723,7 @@ export async function refineLatticeJob(
   );
 
   // Refinement.
-  const latticeSystem = latticeSystemOf(sg, state.lattice, cell);
+  const latticeSystem = pickedSystem ?? latticeSystemOf(sg, state.lattice, cell);
   const uniqueAxis = sg && sg.latticeSystem === 'monoclinic' ? bravaisTypeOf(sg).uniqueAxis : undefined;
   const startCell = latticeSystem === 'monoclinic' ? cell : applyCellConstraints(cell, latticeSystem);
   const model: LatticeModel = {
@@ -514,6 +742,7 @@ export async function refineLatticeJob(
     ...(options.objective ? { objective: options.objective } : {}),
     ...(options.outlierThreshold !== undefined ? { outlierThreshold: options.outlierThreshold } : {}),
     ...(group ? { isAbsent: (h: Vec3) => isSystematicallyAbsent(group, h) } : {}),
+    ...(excluded.size > 0 ? { exclude: excluded } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     onProgress: (fr, msg) => ctx.onProgress?.(0.1 + 0.8 * fr, msg),
   });

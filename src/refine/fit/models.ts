@@ -103,8 +103,8 @@ export interface RefinedPeak {
   hklFractional: Vec3;
   /** Used in the final fit. */
   included: boolean;
-  /** Why a peak was left out. */
-  excludedBy?: 'polar' | 'tolerance' | 'absent' | 'outlier' | 'origin';
+  /** Why a peak was left out ('user': excluded by the caller, e.g. unticked in the peak list). */
+  excludedBy?: 'polar' | 'tolerance' | 'absent' | 'outlier' | 'origin' | 'user';
   /** Polar angle 2θ of the centroid, degrees. */
   polarAngle: number;
   /** NXRefine `diff`: |B·(hkl − rint(hkl))|, Å⁻¹ (1/d units). */

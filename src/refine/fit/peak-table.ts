@@ -5,7 +5,7 @@ import { invertMat3 } from '../linalg/mat3.ts';
 import type { ObservedPeak, RefinedPeak } from './models.ts';
 
 /** Why a peak of the table is not used in the fit (0 = used). */
-export const PEAK_STATUS = { used: 0, polar: 1, tolerance: 2, absent: 3, outlier: 4 } as const;
+export const PEAK_STATUS = { used: 0, polar: 1, tolerance: 2, absent: 3, outlier: 4, user: 5 } as const;
 
 /** NXRefine's Refine Lattice peak list as columns, one element per peak. */
 export interface PeakTableColumns {
@@ -124,6 +124,8 @@ function statusOf(r: RefinedPeak): number {
       return PEAK_STATUS.tolerance;
     case 'outlier':
       return PEAK_STATUS.outlier;
+    case 'user':
+      return PEAK_STATUS.user;
     default:
       return PEAK_STATUS.absent;
   }

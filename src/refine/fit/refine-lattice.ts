@@ -48,6 +48,8 @@ export interface RefineLatticeOptions {
   maxIterations?: number;
   /** Reflections to leave unindexed (e.g. the space group's systematic absences). */
   isAbsent?: (hkl: Vec3) => boolean;
+  /** Peaks (indices into `peaks`) never used in the fit (excludedBy 'user'). */
+  exclude?: ReadonlySet<number>;
   signal?: AbortSignalLike;
   onProgress?: (fraction: number, message?: string) => void;
 }
@@ -135,7 +137,8 @@ export function refineLattice(
         B[2][0] * d0 + B[2][1] * d1 + B[2][2] * d2,
       );
       let excludedBy: RefinedPeak['excludedBy'];
-      if (!(polarAngle <= polarMax)) excludedBy = 'polar';
+      if (options.exclude?.has(i)) excludedBy = 'user';
+      else if (!(polarAngle <= polarMax)) excludedBy = 'polar';
       else if (!(qResidual <= tolerance)) excludedBy = 'tolerance';
       else if (h[0] === 0 && h[1] === 0 && h[2] === 0) excludedBy = 'origin';
       else if (options.isAbsent?.(h)) excludedBy = 'absent';
