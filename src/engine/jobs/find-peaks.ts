@@ -6,7 +6,10 @@
  * workers process are stitched together, so a peak crossing a range boundary is found once.
  *
  * Writes `<entry>/peaks` (NXreflections: intensity, x, y, z, sigx, sigy, sigz, polar_angle,
- * azimuthal_angle as float64; @first @last @threshold) and the NXprocess record `nxfind`.
+ * azimuthal_angle as float64; @first @last @threshold), the NXprocess record `nxfind` and, as
+ * NXRefine's nxfind does (`write_parameters`), the settings used back to `/entry/nxreduce`
+ * (`threshold`, `first_frame`, `last_frame`; min_pixels is not an nxreduce field in NXRefine), all
+ * in one atomic update.
  * Angles are the exact 2θ and azimuth of the tilted detector (Calculate Angles' default).
  */
 import { computeAzimuthalAngle, computePolarAngle } from '../../refine/geometry/angles.ts';
@@ -17,9 +20,18 @@ import type { RangePieces } from '../../refine/peaks/stitch-peak-pieces.ts';
 import { NxrError } from '../../shared/errors.ts';
 import { updateNexusFile } from '../io/nexus-writer.ts';
 import { readFrameStackInputs, withPool, type FramePassOptions } from './find-maximum.ts';
+import { clearPaths } from './field-snapshot.ts';
 import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
-import type { ReductionParameters } from './reduction-parameters.ts';
+import {
+  reductionFieldPaths,
+  writeReductionFields,
+  type ReductionKey,
+  type ReductionParameters,
+} from './reduction-parameters.ts';
+
+/** Settings written back to /entry/nxreduce with the peaks (NXRefine: threshold, first_frame, last_frame). */
+const WRITTEN_BACK: readonly ReductionKey[] = ['threshold', 'first', 'last'];
 
 export interface FindPeaksOptions extends FramePassOptions {
   /** Counts a peak's brightest pixel must exceed; default from the parameter cascade (50000). */
@@ -119,7 +131,8 @@ export async function findPeaks(options: FindPeaksOptions, ctx: JobContext = {})
       (w) => {
         throwIfAborted(ctx.signal, file);
         const g = `/${entry}/peaks`;
-        if (w.has(g)) w.remove(g);
+        // everything replaced, removed with one rebuild of the temp file
+        clearPaths(w, [g, `/${entry}/nxfind`, ...reductionFieldPaths(WRITTEN_BACK)]);
         w.group(g, 'NXreflections', { first, last, threshold: parameters.threshold });
         const col = (pick: (p: FoundPeak) => number): Float64Array => Float64Array.from(peaks, pick);
         w.field(
@@ -168,6 +181,8 @@ export async function findPeaks(options: FindPeaksOptions, ctx: JobContext = {})
           { dtype: '<f8', units: 'degrees' },
         );
         result.paths.push(g);
+        // NXRefine's nxfind: write_parameters(threshold, first, last) → /entry/nxreduce
+        result.paths.push(...writeReductionFields(w, { threshold: parameters.threshold, first, last }));
         result.paths.push(
           w.record(
             `/${entry}`,

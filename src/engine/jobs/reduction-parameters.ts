@@ -391,3 +391,31 @@ export function writeReductionParameters(w: NexusWriter, values: ReductionParame
   }
   for (const [name, s] of kept) writeSnapshot(w, `${NXREDUCE_PATH}/${name}`, s);
 }
+
+/** Paths in /entry/nxreduce of the given parameters (e.g. first → /entry/nxreduce/first_frame). */
+export function reductionFieldPaths(keys: readonly ReductionKey[]): string[] {
+  return keys.map((k) => `${NXREDUCE_PATH}/${REDUCTION_FIELDS[k].field}`);
+}
+
+/**
+ * NXRefine's `NXReduce.write_parameters(threshold=…, first=…, last=…)`: set only the given
+ * parameters in /entry/nxreduce (NXparameters, created when missing), with NXRefine's field names
+ * and dtypes; every other field of the group is kept. Returns the paths written. A field being
+ * replaced costs a rebuild of the temp file: callers replacing several clear them first with one
+ * `remove([...])` (see `clearPaths`).
+ */
+export function writeReductionFields(w: NexusWriter, values: Partial<ReductionParameters>): string[] {
+  if (!w.has('/entry')) w.group('/entry', 'NXentry');
+  if (!w.has(NXREDUCE_PATH)) w.group(NXREDUCE_PATH, 'NXparameters');
+  const written: string[] = [];
+  for (const key of REDUCTION_KEYS) {
+    const v = values[key];
+    if (v === undefined) continue;
+    const { field, dtype } = REDUCTION_FIELDS[key];
+    const path = `${NXREDUCE_PATH}/${field}`;
+    if (w.has(path)) w.remove(path);
+    w.field(path, v, { dtype });
+    written.push(path);
+  }
+  return written;
+}

@@ -24,11 +24,16 @@ import { openNexusFile } from '../../../src/engine/io/nexus-file.ts';
 import { updateNexusFile } from '../../../src/engine/io/nexus-writer.ts';
 import { findMaximum } from '../../../src/engine/jobs/find-maximum.ts';
 import { findPeaks, type FindPeaksResult } from '../../../src/engine/jobs/find-peaks.ts';
+import {
+  readReductionParameters,
+  writeReductionFields,
+} from '../../../src/engine/jobs/reduction-parameters.ts';
 import { FramePool } from '../../../src/engine/pool/frame-pool.ts';
 import { simulateExperiment, type FrameDtype } from '../../../src/engine/simulate/simulate-experiment.ts';
 import type { UnitCell } from '../../../src/refine/geometry/models.ts';
 import type { SimulatedReflection } from '../../../src/refine/simulate/models.ts';
 import { NxrError } from '../../../src/shared/errors.ts';
+import { pyJson } from '../../helpers/python.ts';
 
 interface Scan {
   name: string;
@@ -447,5 +452,91 @@ describe('find-peaks on simulated rotations vs truth.json', () => {
     );
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(readFileSync(p.wrapper).equals(before)).toBe(true);
+  });
+
+  it("writes threshold, first_frame and last_frame back to /entry/nxreduce as NXRefine's nxfind, keeping its other fields", async () => {
+    const dump = (file: string): Record<string, [number, string]> =>
+      pyJson(
+        `import sys, json, h5py
+g = h5py.File(sys.argv[1], 'r')['entry/nxreduce']
+assert g.attrs['NX_class'] in ('NXparameters', b'NXparameters')
+print(json.dumps({k: [g[k].asstr()[()] if g[k].dtype.kind == 'O' else g[k][()].item(), str(g[k].dtype)] for k in g}))`,
+        [file],
+      );
+    // the search of beforeAll (threshold given, frame limits from the cascade)
+    const p1 = prepared[1]!;
+    expect(dump(p1.wrapper)).toEqual({
+      threshold: [THRESHOLD, 'float64'],
+      first_frame: [p1.result.first, 'int64'],
+      last_frame: [p1.result.last, 'int64'],
+    });
+    const c1 = await readReductionParameters(p1.wrapper);
+    for (const [key, value] of [
+      ['threshold', THRESHOLD],
+      ['first', p1.result.first],
+      ['last', p1.result.last],
+    ] as const) {
+      expect(c1.values[key], key).toBe(value);
+      expect(c1.origins[key], key).toEqual({
+        source: 'file',
+        file: p1.wrapper,
+        path: `/entry/nxreduce/${key === 'threshold' ? key : `${key}_frame`}`,
+      });
+    }
+    expect(c1.origins.min_pixels.source).not.toBe('file');
+    // a second search with other settings replaces the three fields and keeps the others
+    const p0 = prepared[0]!;
+    await updateNexusFile(p0.wrapper, (w) =>
+      writeReductionFields(w, { polar_max: 7.5, monitor: 'monitor2' }),
+    );
+    const last = p0.scan.frames - 7;
+    const r = await findPeaks({
+      file: p0.wrapper,
+      entry: 'f1',
+      threshold: 3000,
+      first: 6,
+      last,
+      minPixels: 8,
+      pool,
+    });
+    expect(r.paths).toEqual([
+      '/f1/peaks',
+      '/entry/nxreduce/threshold',
+      '/entry/nxreduce/first_frame',
+      '/entry/nxreduce/last_frame',
+      '/f1/nxfind',
+    ]);
+    const stored = dump(p0.wrapper);
+    expect(stored).toMatchObject({
+      threshold: [3000, 'float64'],
+      first_frame: [6, 'int64'],
+      last_frame: [last, 'int64'],
+      polar_max: [7.5, 'float64'],
+    });
+    expect(Object.keys(stored).sort()).toEqual([
+      'first_frame',
+      'last_frame',
+      'monitor',
+      'polar_max',
+      'threshold',
+    ]);
+    const c0 = await readReductionParameters(p0.wrapper);
+    expect([
+      c0.values.threshold,
+      c0.values.first,
+      c0.values.last,
+      c0.values.polar_max,
+      c0.values.monitor,
+    ]).toEqual([3000, 6, last, 7.5, 'monitor2']);
+    expect([c0.origins.threshold.source, c0.origins.first.source, c0.origins.last.source]).toEqual([
+      'file',
+      'file',
+      'file',
+    ]);
+    // the next search takes them from the file (min_pixels is not stored, as in NXRefine: given again)
+    expect(c0.values.min_pixels).toBe(10);
+    const again = await findPeaks({ file: p0.wrapper, entry: 'f1', minPixels: 8, pool, write: false });
+    expect([again.parameters.threshold, again.first, again.last]).toEqual([3000, 6, last]);
+    expect(again.peaks).toEqual(r.peaks.map((pk) => ({ ...pk })));
   });
 });
