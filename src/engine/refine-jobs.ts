@@ -518,10 +518,10 @@ const REQUEST_FIELDS: { [K in RefineKind]: Record<string, FieldKind> } = {
     index: 'string',
     manual: 'object',
     fftCell: 'object',
-    exclude: 'array',
+    exclude: 'numbers',
     dryRun: 'boolean',
   },
-  'orient-fft': { entry: 'string', polarMax: 'number', dMin: 'number', dMax: 'number', exclude: 'array' },
+  'orient-fft': { entry: 'string', polarMax: 'number', dMin: 'number', dMax: 'number', exclude: 'numbers' },
   transform: {
     entry: 'string',
     masked: 'boolean',

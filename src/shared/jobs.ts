@@ -403,7 +403,7 @@ export interface OrientFftRequest {
   entry: string;
   /** Max. Polar Angle, degrees. @default the reduction parameters' */
   polarMax?: number;
-  /** Shortest and longest real-space translation searched, Å. @default 1, 10 (NXRefine's Dmin, Dmax) */
+  /** Shortest and longest real-space translation searched, Å (NXRefine's Dmin, Dmax). @default 1, 20 */
   dMin?: number;
   dMax?: number;
   /** Peaks left out (unticked rows). */

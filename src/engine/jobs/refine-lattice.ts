@@ -308,7 +308,7 @@ export interface OrientByFftOptions {
   entry?: string;
   /** Maximum polar angle, degrees. @default the reduction parameters' polar_max */
   polarMax?: number;
-  /** Real-space translations searched, Å (NXRefine's Dmin, Dmax). @default 1, 10 */
+  /** Real-space translations searched, Å (NXRefine's Dmin, Dmax; its dialog offers 1, 10). @default 1, 20 as Refine Lattice's FFT path */
   dMin?: number;
   dMax?: number;
   exclude?: readonly number[];
@@ -374,7 +374,7 @@ export async function orientByFftJob(
       path: state.peaks.path,
     });
   const dMin = options.dMin ?? 1;
-  const dMax = options.dMax ?? 10;
+  const dMax = options.dMax ?? 20;
   let fft: ReturnType<typeof indexWithFft>;
   try {
     fft = indexWithFft(qs, {
