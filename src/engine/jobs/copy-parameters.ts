@@ -1,10 +1,13 @@
 /**
  * Copy Parameters (spec §6.1, §8.3; NXReduce.nxcopy): into every detector entry of a scan file that
  * the parent also has (same name), copy the parent entry's geometry and orientation (the fields of
- * `INSTRUMENT_FIELDS`, as stored: values, dtype, units and phi's @step/@end), the parent's lattice
- * (`/entry/sample`) and the reduction parameters (effective values of the parent's cascade, into
- * `/entry/nxreduce`), and record `<entry>/nxcopy` (NXprocess; note "Parent: <parent path>", plus a
- * field `parent` = the parent's path relative to the file's directory).
+ * `INSTRUMENT_FIELDS`, as stored: values, dtype, units and phi's @step/@end), its sample
+ * transmission (the NXdata group `instrument/sample/transmission` of classic Find Maximum's "Save
+ * Transmission", copied whole; the child's own is kept when the parent has none), the parent's
+ * lattice (`/entry/sample`) and the reduction parameters (effective values of the parent's
+ * cascade, into `/entry/nxreduce`), and record `<entry>/nxcopy` (NXprocess; note "Parent: <parent
+ * path>", plus a field `parent` = the parent's path relative to the file's directory).
+ * docs/design/parent.md lists every path.
  *
  * Refused before anything is written: space groups that differ (both defined), detector shapes
  * that differ, entries named with `entries` that either file lacks. Entries that already have
@@ -18,12 +21,13 @@ import type { NexusReader } from '../../nexus/port.ts';
 import { detectorEntries } from '../../nexus/schema/nxrefine-paths.ts';
 import type { SpaceGroup } from '../../refine/symmetry/models.ts';
 import { NxrError } from '../../shared/errors.ts';
+import { copyGroup } from '../beamlines/copy-group.ts';
 import { openNexusFile } from '../io/nexus-file.ts';
 import { updateNexusFile } from '../io/nexus-writer.ts';
 import { clearPaths, snapshotField, writeSnapshot, type FieldSnapshot } from './field-snapshot.ts';
 import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
-import { readDetectorShape } from './read-entry-geometry.ts';
+import { readDetectorShape, readEntryFrameCount } from './read-entry-geometry.ts';
 import { readSampleLattice, resolveSampleSpaceGroup, type SampleLattice } from './read-sample-lattice.ts';
 import {
   checkReductionParameters,
@@ -57,6 +61,9 @@ export const INSTRUMENT_FIELDS = [
   'goniometer/theta',
   'goniometer/goniometer_pitch',
 ] as const;
+
+/** Group copied whole per entry, relative to `/<entry>/instrument` (spec §6.1: instrument/sample/transmission). */
+export const TRANSMISSION_GROUP = 'sample/transmission';
 
 const INSTRUMENT_GROUPS: ReadonlyArray<[string, string]> = [
   ['instrument', 'NXinstrument'],
@@ -118,6 +125,8 @@ export interface CopyParametersResult {
 interface SourceEntry {
   entry: string;
   fields: Array<[string, FieldSnapshot]>;
+  /** `/<entry>/instrument/sample/transmission` when the parent has it (copied whole). */
+  transmission?: string;
   missing: string[];
 }
 
@@ -238,7 +247,28 @@ export async function copyParameters(
           if (s) fields.push([path, s]);
           else missing.push(path);
         }
-        return { entry: e, fields, missing };
+        const tr = `/${e}/instrument/${TRANSMISSION_GROUP}`;
+        if (!pf.has(tr)) {
+          missing.push(tr);
+          return { entry: e, fields, missing };
+        }
+        const kind = pf.entity(tr, { attrs: false, maxDepth: 0 }).kind;
+        if (kind !== 'group')
+          throw new NxrError({
+            code: 'WRONG_DTYPE',
+            message: `expected the transmission group (NXdata), found a ${kind}`,
+            file: parentFile,
+            path: tr,
+          });
+        const signal = `${tr}/transmission`;
+        const n = pf.has(signal) ? pf.entity(signal, { attrs: false, maxDepth: 0 }).shape?.[0] : undefined;
+        const frames = readEntryFrameCount(cf, e);
+        if (n !== undefined && frames !== undefined && n !== frames)
+          ctx.onLog?.(
+            `${e}: the parent's transmission has ${n} frames, this scan ${frames} (copied as NXRefine does)`,
+            'warn',
+          );
+        return { entry: e, fields, transmission: tr, missing };
       });
       sampleSnapshots = [];
       for (const name of SAMPLE_FIELDS) {
@@ -273,39 +303,57 @@ export async function copyParameters(
   const copied: CopiedEntry[] = [];
   const sampleFields: string[] = [];
   const parentRel = relative(dirname(file), parentFile);
-  await updateNexusFile(
-    file,
-    (w) => {
-      if (!w.has('/entry/sample')) w.group('/entry/sample', 'NXsample');
-      clearPaths(w, [
-        ...sampleSnapshots.map(([path]) => path),
-        ...sources.flatMap((src) => [...src.fields.map(([path]) => path), `/${src.entry}/nxcopy`]),
-      ]);
-      for (const [path, s] of sampleSnapshots) {
-        writeSnapshot(w, path, s);
-        sampleFields.push(path);
-      }
-      for (const [i, src] of sources.entries()) {
-        throwIfAborted(ctx.signal, file);
-        ctx.onProgress?.(0.1 + (0.8 * i) / sources.length, `copying ${src.entry}`);
-        const e = src.entry;
-        for (const [g, cls] of INSTRUMENT_GROUPS) if (!w.has(`/${e}/${g}`)) w.group(`/${e}/${g}`, cls);
-        const written: string[] = [];
-        for (const [path, s] of src.fields) {
+  // the transmission groups are copied straight from the parent, open during the update
+  const tf = sources.some((src) => src.transmission !== undefined)
+    ? await openNexusFile(parentFile)
+    : undefined;
+  try {
+    await updateNexusFile(
+      file,
+      (w) => {
+        if (!w.has('/entry/sample')) w.group('/entry/sample', 'NXsample');
+        clearPaths(w, [
+          ...sampleSnapshots.map(([path]) => path),
+          ...sources.flatMap((src) => [
+            ...src.fields.map(([path]) => path),
+            ...(src.transmission !== undefined ? [src.transmission] : []),
+            `/${src.entry}/nxcopy`,
+          ]),
+        ]);
+        for (const [path, s] of sampleSnapshots) {
           writeSnapshot(w, path, s);
-          written.push(path);
+          sampleFields.push(path);
         }
-        if (!w.has(`/${e}/sample`)) w.nexusLink(`/${e}/sample`, '/entry/sample');
-        const gp = w.record(`/${e}`, processRecordFor(file, 'nxcopy', { parent: parentFile }));
-        w.field(`${gp}/parent`, parentRel);
-        copied.push({ entry: e, fields: written, missing: src.missing });
-        ctx.onLog?.(`${e}: ${written.length} fields copied from ${parentFile}`);
-      }
-      throwIfAborted(ctx.signal, file);
-      writeReductionParameters(w, reduction.values);
-    },
-    { purpose: 'nxr copy-parameters' },
-  );
+        for (const [i, src] of sources.entries()) {
+          throwIfAborted(ctx.signal, file);
+          ctx.onProgress?.(0.1 + (0.8 * i) / sources.length, `copying ${src.entry}`);
+          const e = src.entry;
+          for (const [g, cls] of INSTRUMENT_GROUPS) if (!w.has(`/${e}/${g}`)) w.group(`/${e}/${g}`, cls);
+          const written: string[] = [];
+          for (const [path, s] of src.fields) {
+            writeSnapshot(w, path, s);
+            written.push(path);
+          }
+          if (src.transmission !== undefined && tf !== undefined) {
+            const sample = dirname(src.transmission);
+            if (!w.has(sample)) w.group(sample, 'NXsample');
+            copyGroup(tf, w, src.transmission, src.transmission);
+            written.push(src.transmission);
+          }
+          if (!w.has(`/${e}/sample`)) w.nexusLink(`/${e}/sample`, '/entry/sample');
+          const gp = w.record(`/${e}`, processRecordFor(file, 'nxcopy', { parent: parentFile }));
+          w.field(`${gp}/parent`, parentRel);
+          copied.push({ entry: e, fields: written, missing: src.missing });
+          ctx.onLog?.(`${e}: ${written.length} fields copied from ${parentFile}`);
+        }
+        throwIfAborted(ctx.signal, file);
+        writeReductionParameters(w, reduction.values);
+      },
+      { purpose: 'nxr copy-parameters' },
+    );
+  } finally {
+    tf?.close();
+  }
   ctx.onProgress?.(1, 'done');
   return {
     file,

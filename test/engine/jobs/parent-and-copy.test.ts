@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPathFor, openNexusFile, updateNexusFile } from '../../../src/engine/io/index.ts';
 import { copyParameters } from '../../../src/engine/jobs/copy-parameters.ts';
 import { defineLattice } from '../../../src/engine/jobs/define-lattice.ts';
+import { findMaximum } from '../../../src/engine/jobs/find-maximum.ts';
 import { makeParent, showParent } from '../../../src/engine/jobs/parent.ts';
 import { readEntryGeometry, readOrientationMatrix } from '../../../src/engine/jobs/read-entry-geometry.ts';
 import { readReductionParameters } from '../../../src/engine/jobs/reduction-parameters.ts';
@@ -59,6 +60,38 @@ print(json.dumps(out))`;
 
 function dump(...files: string[]): Record<string, Record<string, unknown>> {
   return pyJson(DUMP, files);
+}
+
+interface TransmissionDump {
+  attrs: Record<string, unknown>;
+  /** name → [values, dtype, attributes] */
+  fields: Record<string, [number[], string, Record<string, unknown>]>;
+}
+
+/** fN/instrument/sample/transmission of each file as h5py reads it (null where absent). */
+function dumpTransmission(...files: string[]): Record<string, Record<string, TransmissionDump | null>> {
+  return pyJson(
+    `import sys, json, h5py, numpy as np
+def conv(v):
+    if isinstance(v, bytes): return v.decode()
+    if isinstance(v, np.ndarray): return [conv(x) for x in v.tolist()] if v.dtype.kind in 'OS' else v.tolist()
+    return v.item() if hasattr(v, 'item') else v
+out = {}
+for fn in sys.argv[1:]:
+    f = h5py.File(fn, 'r')
+    r = {}
+    for e in ('f1', 'f2'):
+        p = e + '/instrument/sample/transmission'
+        if p not in f:
+            r[e] = None
+            continue
+        g = f[p]
+        r[e] = {'attrs': {a: conv(g.attrs[a]) for a in g.attrs},
+                'fields': {k: [conv(g[k][()]), str(g[k].dtype), {a: conv(g[k].attrs[a]) for a in g[k].attrs}] for k in g}}
+    out[fn] = r
+print(json.dumps(out))`,
+    files,
+  );
 }
 
 beforeAll(async () => {
@@ -193,6 +226,7 @@ describe('copyParameters', () => {
     expect(r.copied[0]!.missing).toEqual([
       '/f1/instrument/detector/pixel_mask_applied',
       '/f1/instrument/goniometer/goniometer_pitch',
+      '/f1/instrument/sample/transmission', // the parent has no Find Maximum yet
     ]);
     const after = dump(parent, child);
     const p = after[parent]!;
@@ -318,6 +352,42 @@ print(json.dumps([[f[e + '/nxcopy/program'].asstr()[()], f[e + '/nxcopy/parent']
     expect(r.copied.length).toBe(2);
     expect(temps()).toEqual([]);
     expect(existsSync(lockPathFor(child))).toBe(false);
+  });
+
+  it("copies the parent's sample transmission group (Find Maximum's instrument/sample/transmission) whole", async () => {
+    // the parent's f1 has Find Maximum's transmission, its f2 none; the child has its own in both
+    await findMaximum({ file: parent, entry: 'f1' });
+    const own = async (e: string, value: number): Promise<void> =>
+      updateNexusFile(child, (w) => {
+        const g = `/${e}/instrument/sample`;
+        if (!w.has(g)) w.group(g, 'NXsample');
+        w.group(`${g}/transmission`, 'NXdata', { signal: 'transmission', axes: 'frame_number', median: 7 });
+        w.field(`${g}/transmission/transmission`, new Float64Array(40).fill(value));
+        w.field(
+          `${g}/transmission/frame_number`,
+          Int32Array.from({ length: 40 }, (_, i) => i),
+        );
+      });
+    await own('f1', 0.5);
+    await own('f2', 0.25);
+    const before = dumpTransmission(parent, child);
+    const p = before[parent]!;
+    expect(p['f2']).toBeNull();
+    const pf1 = p['f1']!;
+    expect(pf1.attrs).toMatchObject({ NX_class: 'NXdata', signal: 'transmission', axes: 'frame_number' });
+    expect(Object.keys(pf1.fields).sort()).toEqual(['frame_number', 'transmission']);
+    expect(pf1.fields['transmission']![0]).toHaveLength(40);
+    expect(before[child]!['f1']).not.toEqual(pf1);
+    const childF2 = before[child]!['f2'];
+    const r = await copyParameters({ file: child, overwrite: true });
+    expect(r.copied[0]!.fields).toContain('/f1/instrument/sample/transmission');
+    expect(r.copied[0]!.missing).not.toContain('/f1/instrument/sample/transmission');
+    expect(r.copied[1]!.missing).toContain('/f2/instrument/sample/transmission');
+    const after = dumpTransmission(parent, child);
+    // field by field: values, dtype and attributes of every field, and the group's attributes
+    expect(after[child]!['f1']).toEqual(pf1);
+    expect(after[child]!['f2']).toEqual(childF2); // nothing in the parent: the child's own is kept
+    expect(after[parent]).toEqual(p);
   });
 });
 
