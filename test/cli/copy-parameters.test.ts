@@ -44,8 +44,8 @@ describe('nxr copy-parameters', () => {
     expect(r.code).toBe(0);
     expect(r.out.split('\n')).toEqual([
       `from ${parent}`,
-      '  f1: 18 fields copied (not in the parent: pixel_mask_applied, orientation_matrix, goniometer_pitch)',
-      '  f2: 18 fields copied (not in the parent: pixel_mask_applied, orientation_matrix, goniometer_pitch)',
+      '  f1: 18 fields copied (not in the parent: pixel_mask_applied, orientation_matrix, goniometer_pitch, transmission)',
+      '  f2: 18 fields copied (not in the parent: pixel_mask_applied, orientation_matrix, goniometer_pitch, transmission)',
       '  /entry/sample: 10 lattice fields',
       '  /entry/nxreduce: reduction parameters',
     ]);
