@@ -3,7 +3,8 @@
  * (rounded), Polar, Azi, Intensity and, once the peaks are indexed, H, K, L (2 dp) and Diff
  * (Å⁻¹, 3 dp). Click a heading to sort, click a row to select it, double-click a row to plot the
  * peak's frame. Rows not used in the refinement are greyed (the reason in their tooltip); the
- * primary and secondary peaks of a manual orientation are marked.
+ * primary and secondary peaks of a manual orientation are marked. With `included`, a first column
+ * of checkboxes (NXRefine's column 0): an unticked peak is left out of the next refinement.
  */
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 
@@ -74,8 +75,11 @@ interface RowProps {
   why: string | null;
   mark: string | undefined;
   selected: boolean;
+  /** Ticked (used) or not; undefined: no checkbox column. */
+  include: boolean | undefined;
   onSelect: (i: number) => void;
   onPlot: (i: number) => void;
+  onInclude: (i: number, on: boolean) => void;
 }
 
 /** One row; memoised so that selecting a row redraws two rows, not thousands. */
@@ -86,8 +90,10 @@ const PeakRow = memo(function PeakRow({
   why,
   mark,
   selected,
+  include,
   onSelect,
   onPlot,
+  onInclude,
 }: RowProps) {
   const classes = [why ? local.excluded : '', mark ? local.marked : '', selected ? local.selected : ''].join(
     ' ',
@@ -102,6 +108,17 @@ const PeakRow = memo(function PeakRow({
       onDoubleClick={() => onPlot(i)}
       title={[mark, why, 'double-click to plot this frame'].filter(Boolean).join(' · ')}
     >
+      {include !== undefined ? (
+        <td>
+          <input
+            type="checkbox"
+            aria-label={`use peak ${i}`}
+            checked={include}
+            onClick={(e) => e.stopPropagation()}
+            onChange={(e) => onInclude(i, e.target.checked)}
+          />
+        </td>
+      ) : null}
       {headings.map(([c]) => (
         <td key={c}>{formatPeakCell(rows, c, i)}</td>
       ))}
@@ -116,6 +133,8 @@ export function PeakTable({
   onSelect,
   marks,
   label,
+  included,
+  onInclude,
 }: {
   rows: PeakRows;
   onPlot: (frame: number) => void;
@@ -126,6 +145,9 @@ export function PeakTable({
   marks?: Partial<Record<number, string>>;
   /** Accessible name. @default `Peaks (${rows.path})` */
   label?: string;
+  /** Per row: ticked (used in the refinement). With it, a checkbox column. */
+  included?: (i: number) => boolean;
+  onInclude?: (i: number, on: boolean) => void;
 }) {
   const [sort, setSort] = useState<{ by: PeakColumn; up: boolean }>({ by: 'i', up: true });
   const n = rows.x.length;
@@ -134,15 +156,18 @@ export function PeakTable({
   const reasons = useMemo(() => Array.from({ length: n }, (_, i) => rows.excluded?.(i) ?? null), [rows, n]);
   const greyed = reasons.reduce((m, r) => m + (r ? 1 : 0), 0);
   // Stable handlers for the memoised rows (the latest callbacks are called).
-  const latest = useRef({ onPlot, onSelect });
-  latest.current = { onPlot, onSelect };
+  const latest = useRef({ onPlot, onSelect, onInclude });
+  latest.current = { onPlot, onSelect, onInclude };
   const select = useCallback((i: number) => latest.current.onSelect?.(i), []);
+  const include = useCallback((i: number, on: boolean) => latest.current.onInclude?.(i, on), []);
+  const unticked = included ? Array.from({ length: n }, (_, i) => i).filter((i) => !included(i)).length : 0;
   const plot = useCallback((i: number) => latest.current.onPlot(Math.round(rows.z[i]!)), [rows]);
   return (
     <div className={`${styles.table} ${local.peakTable}`}>
       <table aria-label={label ?? `Peaks (${rows.path})`}>
         <thead>
           <tr>
+            {included ? <th title="Use the peak in the refinement">Use</th> : null}
             {headings.map(([c, text]) => (
               <th
                 key={c}
@@ -165,14 +190,17 @@ export function PeakTable({
               why={reasons[i] ?? null}
               mark={marks?.[i]}
               selected={selected === i}
+              include={included ? included(i) : undefined}
               onSelect={select}
               onPlot={plot}
+              onInclude={include}
             />
           ))}
         </tbody>
       </table>
       <div className={styles.muted}>
         {n} peaks{greyed > 0 ? ` · ${greyed} greyed (not used)` : ''}
+        {unticked > 0 ? ` · ${unticked} unticked` : ''}
       </div>
     </div>
   );

@@ -7,11 +7,13 @@
  * the orientation from two peaks and their hkls; "Refine" fits and reports without writing, with a
  * plot of the residuals before and after; "Save" refines and stores the result (cell, geometry,
  * orientation_matrix, h k l diff of the peaks, primary/secondary reflections, the nxrefine NXprocess
- * with the fit report).
+ * with the fit report). "Orient by FFT" lists the FFT cells and starts from the one selected; the
+ * list's "Use" ticks leave peaks out of the next List / Refine / Save; "Export" saves the list as CSV.
  */
 import { useEffect, useMemo, useState } from 'react';
 
 import type {
+  FftCellChoice,
   JobEnd,
   ManualOrientation,
   OrientationSource,
@@ -25,7 +27,9 @@ import { DialogFrame } from './DialogFrame.tsx';
 import { JobStatus, ParamGrid, SelectRow, type FieldSpec } from './form.tsx';
 import styles from './Dialog.module.css';
 import local from './RefineLattice.module.css';
+import { OrientByFft } from './OrientByFft.tsx';
 import { OrientManually, type PairChoice } from './OrientManually.tsx';
+import { peakListCsv, peakListCsvName } from './peak-list-csv.ts';
 import { PeakTable, type PeakRows } from './PeakTable.tsx';
 import { excludedReason, formatHkl, refinePeakRows } from './refine-peaks.ts';
 import { ResidualPlot } from './ResidualPlot.tsx';
@@ -120,11 +124,34 @@ function ParameterTable({ r }: { r: RefineLatticeSummary }) {
 /** What a run of the job is for. */
 type RunKind = 'list' | 'orient' | 'refine' | 'save';
 
-/** The peak list of a result as table rows (greyed: not used in the fit, with the reason). */
-export function peakRowsOf(r: RefineLatticeSummary, entry: string): PeakRows {
+/**
+ * The peak list of a result as table rows (greyed: not used in the fit, with the reason; unticked
+ * rows greyed at once, before the next run excludes them).
+ */
+export function peakRowsOf(
+  r: RefineLatticeSummary,
+  entry: string,
+  unticked: ReadonlySet<number> = new Set(),
+): PeakRows {
   const rows = refinePeakRows(r.peakTable);
   const t = { polarMax: r.polarMax, hklTolerance: r.hklTolerance };
-  return { ...rows, path: `/${entry}/peaks`, excluded: (i) => excludedReason(rows.status[i] ?? 0, t) };
+  return {
+    ...rows,
+    path: `/${entry}/peaks`,
+    excluded: (i) => (unticked.has(i) ? excludedReason(5) : excludedReason(rows.status[i] ?? 0, t)),
+  };
+}
+
+/** Saves text as a file through the browser's download (Blob + a link). */
+function downloadText(name: string, text: string, type = 'text/csv'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 export function RefineLatticeDialog() {
@@ -141,6 +168,10 @@ export function RefineLatticeDialog() {
   const [choice, setChoice] = useState<PairChoice>({ primary: '0', secondary: '1', hkl1: '', hkl2: '' });
   const [choiceEdited, setChoiceEdited] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
+  /** The unticked rows (left out of the next run). */
+  const [unticked, setUnticked] = useState<ReadonlySet<number>>(new Set());
+  /** The cell picked in Orient by FFT (used while the source is 'fft'). */
+  const [fftPick, setFftPick] = useState<{ choice: FftCellChoice; label: string } | null>(null);
   /** The last result (kept while another run goes on or fails). */
   const [last, setLast] = useState<RefineLatticeSummary | null>(null);
   useEffect(() => {
@@ -157,15 +188,25 @@ export function RefineLatticeDialog() {
       setChoice((c) => ({ ...c, primary: String(stored.primary), secondary: String(stored.secondary) }));
   }, [last, choiceEdited]);
   const entry = file?.entry;
-  const rows = useMemo(() => (last && entry ? peakRowsOf(last, entry) : null), [last, entry]);
+  // Ticks and an FFT pick belong to one entry's peak list.
+  useEffect(() => {
+    setUnticked(new Set());
+    setFftPick(null);
+  }, [entry, file?.fileId]);
+  const rows = useMemo(
+    () => (last && entry ? peakRowsOf(last, entry, unticked) : null),
+    [last, entry, unticked],
+  );
 
   if (!file) return null;
   const errors = checkRefineForm(values, fit);
   const { fit: fitError, ...listErrors } = errors;
   const loading = !defaults && !loadError(loader);
-  const run = async (kind: RunKind, pair?: ManualOrientation): Promise<void> => {
-    const index: OrientationSource = kind === 'orient' ? 'manual' : source;
+  const run = async (kind: RunKind, pair?: ManualOrientation, pick?: FftCellChoice): Promise<void> => {
+    const index: OrientationSource = kind === 'orient' ? 'manual' : pick ? 'fft' : source;
     const m = kind === 'orient' ? pair : index === 'manual' ? manual : undefined;
+    const fftCell = pick ?? (index === 'fft' ? fftPick?.choice : undefined);
+    const exclude = [...unticked].sort((a, b) => a - b);
     const request: RefineLatticeRequest = {
       kind: 'refine-lattice',
       fileId: file.fileId,
@@ -175,6 +216,8 @@ export function RefineLatticeDialog() {
       hklTolerance: parseNumber(values.hklTolerance),
       index,
       ...(m ? { manual: m } : {}),
+      ...(fftCell ? { fftCell } : {}),
+      ...(exclude.length > 0 ? { exclude } : {}),
       dryRun: kind !== 'save',
     };
     const end: JobEnd | null = await job.run(request);
@@ -215,7 +258,9 @@ export function RefineLatticeDialog() {
             <option key={v} value={v} disabled={v === 'manual' && !manual}>
               {v === 'manual' && manual
                 ? `Orient manually: peaks ${manual.primary} (${formatHkl(manual.hkl1)}), ${manual.secondary} (${formatHkl(manual.hkl2)})`
-                : label}
+                : v === 'fft' && fftPick
+                  ? fftPick.label
+                  : label}
             </option>
           ))}
         </select>
@@ -273,8 +318,38 @@ export function RefineLatticeDialog() {
           selected={selected}
           onSelect={setSelected}
           marks={marks}
+          included={(i) => !unticked.has(i)}
+          onInclude={(i, on) =>
+            setUnticked((old) => {
+              const next = new Set(old);
+              if (on) next.delete(i);
+              else next.add(i);
+              return next;
+            })
+          }
           onPlot={(z) => void plot.getState().plot(file.fileId, `/${file.entry}/data/data`, z)}
         />
+      ) : null}
+      {rows ? (
+        <div className={local.plotRow}>
+          <button
+            type="button"
+            onClick={() =>
+              downloadText(
+                peakListCsvName(file.fileName, file.entry),
+                peakListCsv(rows, (i) => !unticked.has(i)),
+              )
+            }
+            title="Save the peak list (the table's columns and the Use ticks) as a CSV file"
+          >
+            Export…
+          </button>
+          {unticked.size > 0 ? (
+            <button type="button" disabled={job.running} onClick={() => setUnticked(new Set())}>
+              Tick all
+            </button>
+          ) : null}
+        </div>
       ) : null}
       <OrientManually
         result={last}
@@ -286,6 +361,18 @@ export function RefineLatticeDialog() {
         selected={selected}
         disabled={busy || hasErrors(listErrors)}
         onOrient={(m) => void run('orient', m)}
+      />
+      <OrientByFft
+        fileId={file.fileId}
+        entry={file.entry}
+        polarMax={parseNumber(values.polarMax)}
+        exclude={[...unticked].sort((a, b) => a - b)}
+        disabled={busy || hasErrors(listErrors)}
+        onSelect={(choice, label) => {
+          setFftPick({ choice, label });
+          setSource('fft');
+          void run('list', undefined, choice);
+        }}
       />
       {last && fitted ? <ResidualPlot result={last} /> : null}
       {last && fitted ? (

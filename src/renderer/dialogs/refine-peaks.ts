@@ -114,6 +114,8 @@ export function excludedReason(
       return 'systematically absent or (000)';
     case 4:
       return 'rejected as an outlier';
+    case 5:
+      return 'excluded (unticked)';
     default:
       return 'not used';
   }
