@@ -7,7 +7,7 @@
 // wrote against h5py, `nxr find-peaks` and the simulation's truth; cancels a job; opens a truncated
 // file. Screenshots go to docs/screenshots.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -441,6 +441,7 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBe(peaks.x.length);
     expect(await table.locator('thead th').allTextContents()).toEqual([
+      'Use',
       'i ▴',
       'x',
       'y',
@@ -471,7 +472,7 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     expect(secondary).toBeDefined();
     // sortable: by polar angle, ascending
     await table.getByRole('columnheader', { name: 'Polar' }).click();
-    const polars = (await table.locator('tbody tr td:nth-child(5)').allTextContents()).map(Number);
+    const polars = (await table.locator('tbody tr td:nth-child(6)').allTextContents()).map(Number);
     expect(polars).toEqual([...polars].sort((a, b) => a - b));
     const orient = d.getByRole('group', { name: 'Orient Manually' });
     await orient.getByRole('textbox', { name: 'Primary peak' }).fill(String(primary));
@@ -519,7 +520,7 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
       for (const row of cells) {
         const t = truth[row.peak];
         if (!t) continue;
-        const hkl = row.cells.slice(7, 10).map((v) => Math.round(Number(v)));
+        const hkl = row.cells.slice(8, 11).map((v) => Math.round(Number(v)));
         const same = hkl.every((v, j) => v === t[j]);
         if (same) equal++;
         else if (!row.excluded) usedWrong++;
@@ -591,6 +592,53 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
       [0, 1, 2].map((j) => [0, 1, 2].reduce((sum, k) => sum + t[k]![i]! * saved.u[k]![j]!, 0)),
     );
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(r[i]![j]!).toBeCloseTo(i === j ? 1 : 0, 3);
+
+    // Export: the list as CSV, the table's columns and the Use ticks
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      d.getByRole('button', { name: 'Export…' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/_f1_peaks\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(csv[0]).toBe('i,x,y,z,Polar,Azi,Intensity,H,K,L,Diff,Included');
+    expect(csv.length).toBe(peaks.x.length + 1);
+    expect(Number(csv[1 + primary]!.split(',')[1])).toBeCloseTo(peaks.x[primary]!, 6);
+
+    // Use: untick a peak used in the fit; the next Refine leaves it out
+    const usedCount = async (): Promise<number> =>
+      Number(/· (\d+) of \d+ peaks indexed/.exec((await result(d).textContent()) ?? '')![1]);
+    const before = await usedCount();
+    const usedRows = await table
+      .locator('tbody tr:not([data-excluded])')
+      .evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-peak'))));
+    const used = usedRows.find((i) => i !== primary && i !== secondary)!;
+    expect(used).toBeDefined();
+    const usedRow = table.locator(`tbody tr[data-peak="${used}"]`);
+    await usedRow.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await usedRow.getByRole('checkbox', { name: `use peak ${used}` }).uncheck();
+    expect(await usedRow.getAttribute('data-excluded')).toBe('true');
+    await d.getByRole('button', { name: 'Refine', exact: true }).click();
+    await expect.poll(() => usedCount(), { timeout: 90_000 }).toBeLessThan(before);
+    expect(await usedRow.getAttribute('title')).toContain('excluded (unticked)');
+
+    // Orient by FFT: the cell table includes the simulated cell; Select starts from it
+    const fft = d.getByRole('group', { name: 'Orient by FFT' });
+    await fft.getByRole('button', { name: 'Orient' }).click();
+    const cells = fft.getByRole('table', { name: 'FFT cells' });
+    await cells.waitFor({ timeout: 90_000 });
+    const pickedRow = (await cells.locator('tbody tr[aria-selected=true] td').allTextContents()).slice(1);
+    expect(pickedRow.slice(0, 2)).toEqual(['orthorhombic', 'P']);
+    const truthCell = ex.truth.crystal.cell;
+    [truthCell.a, truthCell.b, truthCell.c].forEach((v, j) =>
+      expect(Math.abs(Number(pickedRow[2 + j]) / v - 1)).toBeLessThan(0.005),
+    );
+    await fft.getByRole('button', { name: 'Select' }).click();
+    await expect
+      .poll(() => d.getByRole('combobox', { name: 'Starting orientation' }).inputValue())
+      .toBe('fft');
+    await expect.poll(() => result(d).textContent(), { timeout: 90_000 }).toContain('orientation from fft');
     await close(d);
   });
 
