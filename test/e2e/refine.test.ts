@@ -634,6 +634,8 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     [truthCell.a, truthCell.b, truthCell.c].forEach((v, j) =>
       expect(Math.abs(Number(pickedRow[2 + j]) / v - 1)).toBeLessThan(0.005),
     );
+    await cells.scrollIntoViewIfNeeded();
+    await shot('refine-lattice-fft.png');
     await fft.getByRole('button', { name: 'Select' }).click();
     await expect
       .poll(() => d.getByRole('combobox', { name: 'Starting orientation' }).inputValue())

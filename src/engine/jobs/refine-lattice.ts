@@ -39,6 +39,7 @@ import { checkCell } from '../../refine/lattice/check-cell.ts';
 import { guessLatticeSystem } from '../../refine/lattice/guess-lattice-system.ts';
 import { multiplyMat3 } from '../../refine/linalg/mat3.ts';
 import {
+  BRAVAIS_TYPES,
   bravaisTypeOf,
   chooseConventionalCell,
   listConventionalCells,
@@ -685,6 +686,12 @@ export async function refineLatticeJob(
   if (method === 'fft' && options.fftCell) {
     const pick = options.fftCell;
     checkCell(pick.cell);
+    if (!BRAVAIS_TYPES.some((t) => t.latticeSystem === pick.latticeSystem && t.centring === pick.centring))
+      throw new NxrError({
+        code: 'BAD_PARAMETER',
+        message: `Orient by FFT: '${pick.latticeSystem} ${pick.centring}' is not a Bravais lattice type`,
+        file,
+      });
     const type = sg ? bravaisTypeOf(sg) : undefined;
     if (type && (type.latticeSystem !== pick.latticeSystem || type.centring !== pick.centring)) {
       ctx.onLog?.(

@@ -145,6 +145,14 @@ describe('Orient by FFT (orientByFftJob) on a simulated scan', () => {
       /only with index 'fft'/,
     );
     await expect(orientByFftJob({ file, entry: 'f1', polarMax: 0.01 })).rejects.toThrow(/too few to orient/);
+    await expect(
+      refineLatticeJob({
+        file,
+        entry: 'f1',
+        index: 'fft',
+        fftCell: { ...pick, latticeSystem: 'pentagonal' },
+      }),
+    ).rejects.toThrow(/not a Bravais lattice type/);
   });
 });
 
