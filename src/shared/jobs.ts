@@ -389,7 +389,7 @@ export interface FftCellCandidate extends FftCellChoice {
   angleDistortion: number;
   /** The lattice type (system and centring) of the file's space group. */
   matchesSpaceGroup: boolean;
-  /** Within 1 % (lengths) and 1° (angles) of the file's cell. */
+  /** Within 0.5 % (lengths) and 0.5° (angles) of the file's cell. */
   matchesCell: boolean;
 }
 

@@ -392,8 +392,8 @@ export async function orientByFftJob(
   const defined = state.lattice.cell;
   const type = state.sg ? bravaisTypeOf(state.sg) : undefined;
   const near = (c: UnitCell, r: UnitCell): boolean =>
-    (['a', 'b', 'c'] as const).every((k) => Math.abs(c[k] / r[k] - 1) <= 0.01) &&
-    (['alpha', 'beta', 'gamma'] as const).every((k) => Math.abs(c[k] - r[k]) <= 1);
+    (['a', 'b', 'c'] as const).every((k) => Math.abs(c[k] / r[k] - 1) <= 0.005) &&
+    (['alpha', 'beta', 'gamma'] as const).every((k) => Math.abs(c[k] - r[k]) <= 0.5);
   const candidates: FftCellRow[] = listConventionalCells(fft.UB).map((cc) => {
     const n = countIndexedPeaks(cc.UB, qs, 0.12).count;
     const B = computeBMatrix(cc.cell);

@@ -30,7 +30,7 @@ export interface FftCellRow {
   beta: string;
   gamma: string;
   volume: string;
-  /** "n (p %)". */
+  /** "n (p %)", no-break spaces. */
   indexed: string;
   /** "space group" and/or "cell" when the row agrees with the defined lattice. */
   matches: string;
@@ -50,7 +50,7 @@ export function formatFftCell(c: FftCellCandidate): FftCellRow {
     beta: c.cell.beta.toFixed(3),
     gamma: c.cell.gamma.toFixed(3),
     volume: c.volume.toFixed(2),
-    indexed: `${c.indexed} (${(100 * c.fraction).toFixed(0)} %)`,
+    indexed: `${c.indexed}\u00a0(${(100 * c.fraction).toFixed(0)}\u00a0%)`,
     matches,
   };
 }

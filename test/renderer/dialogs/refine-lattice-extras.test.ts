@@ -97,7 +97,7 @@ describe('Orient by FFT', () => {
       c: '12.4000',
       gamma: '90.000',
       volume: '335.30',
-      indexed: '81 (81 %)',
+      indexed: '81\u00a0(81\u00a0%)',
       matches: 'space group, cell',
     });
     expect(formatFftCell(candidate({})).matches).toBe('');
