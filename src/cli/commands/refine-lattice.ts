@@ -86,6 +86,8 @@ options:
   --dmin Å --dmax Å        FFT indexing range of lattice translations              [1, 20]
   --objective KIND         detector (px, frames) | reciprocal (Å⁻¹, as NXRefine)  [detector]
   --outlier-threshold K    reject peaks beyond K robust σ                             [4]
+  --exclude ROWS           peaks (rows of <entry>/peaks, from 0) left out of indexing and the fit,
+                           comma-separated (the dialog's unticked Use boxes)
   --dry-run                report only; do not write the file
   --json                   print the result as JSON`;
 
@@ -106,6 +108,7 @@ const command: Command = {
       dmax: { type: 'string' },
       objective: { type: 'string' },
       'outlier-threshold': { type: 'string' },
+      exclude: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
@@ -127,6 +130,12 @@ const command: Command = {
         message: `--objective must be detector or reciprocal, got '${objective}'`,
       });
     const cell = numberListOption('cell', values.cell, 6);
+    const exclude = numberListOption('exclude', values.exclude);
+    if (exclude?.some((i) => !Number.isSafeInteger(i) || i < 0))
+      throw new NxrError({
+        code: 'BAD_PARAMETER',
+        message: `--exclude takes peak rows (integers from 0), got '${values.exclude ?? ''}'`,
+      });
     const options: RefineLatticeJobOptions = {
       file: positionals[0]!,
       entry: values.entry,
@@ -152,6 +161,7 @@ const command: Command = {
       ...(values['outlier-threshold'] !== undefined
         ? { outlierThreshold: numberOption('outlier-threshold', values['outlier-threshold'])! }
         : {}),
+      ...(exclude !== undefined ? { exclude } : {}),
     };
     const result = await refineLatticeJob(options, {
       signal: io.signal,

@@ -18,6 +18,7 @@ import { findMaximum } from '../../../src/engine/jobs/find-maximum.ts';
 import { findPeaks } from '../../../src/engine/jobs/find-peaks.ts';
 import { orientByFftJob, refineLatticeJob } from '../../../src/engine/jobs/refine-lattice.ts';
 import { checkRefineRequest } from '../../../src/engine/refine-jobs.ts';
+import { main } from '../../../src/cli/main.ts';
 import { FramePool } from '../../../src/engine/pool/frame-pool.ts';
 import { PEAK_STATUS } from '../../../src/refine/fit/peak-table.ts';
 import type { UnitCell } from '../../../src/refine/geometry/models.ts';
@@ -191,6 +192,37 @@ describe('Excluded peaks (the unticked rows)', () => {
     } finally {
       f.close();
     }
+  });
+
+  it('nxr refine-lattice --exclude leaves the same rows out as the job does', async () => {
+    const file = copyOf('exclude-cli.nxs');
+    const args = ['refine-lattice', file, '--index', 'known-cell', '--polar-max', '90'];
+    args.push('--outlier-threshold', '1e6', '--dry-run', '--json');
+    const run = async (extra: string[]): Promise<{ refinement: { statistics: { indexed: number } } }> => {
+      const out: string[] = [];
+      const io = { out: (s: string) => out.push(s), err: () => undefined };
+      expect(await main([...args, ...extra], io)).toBe(0);
+      return JSON.parse(out.join('\n')) as { refinement: { statistics: { indexed: number } } };
+    };
+    const base = await refineLatticeJob({
+      file,
+      entry: 'f1',
+      polarMax: 90,
+      index: 'known-cell',
+      outlierThreshold: 1e6,
+      dryRun: true,
+    });
+    const used = junkRows.filter((i) => base.peakTable.status[i] === PEAK_STATUS.used);
+    expect(used.length).toBeGreaterThanOrEqual(6);
+    const all = await run([]);
+    expect(all.refinement.statistics.indexed).toBe(base.refinement.statistics.indexed);
+    const cut = await run(['--exclude', used.join(',')]);
+    expect(cut.refinement.statistics.indexed).toBe(base.refinement.statistics.indexed - used.length);
+    const err: string[] = [];
+    const bad = { out: () => undefined, err: (t: string) => err.push(t) };
+    expect(await main([...args, '--exclude', '1,x'], bad)).toBe(2);
+    expect(await main([...args, '--exclude', '1.5'], bad)).toBe(2);
+    expect(err.join('\n')).toMatch(/--exclude must be comma-separated numbers[\s\S]*integers from 0/);
   });
 
   it('refuses indices that are not rows, in the job and in the request check', async () => {
