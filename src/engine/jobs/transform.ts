@@ -14,8 +14,9 @@
  * and refinement; CCTW adds ½), axis values = voxel centres (CCTW bins from the value up), φ of
  * frame z = φ0 + Δφ·z, the sample offset (xs, ys, zs) is applied (CCTW ignores it). Skipped:
  * pixel_mask ≠ 0, Pilatus module gaps, values < 0 or NaN, frames of weight ≤ 0, 3-D mask ≠ 0.
- * Weights: monitor/norm per frame when `norm` > 0 and the monitor exists, else 1 (NXRefine also
- * smooths the monitor with a Savitzky–Golay filter; we do not).
+ * Weights (`norm` > 0): NXRefine's monitor_weight (spec §5.4, src/refine/transform/frame-weights.ts):
+ * Savitzky–Golay-smoothed monitor/norm × the attenuator, filter and sample transmissions present,
+ * 0 outside first…last; without `norm`, or without monitor and transmissions, 1.
  *
  * Memory: the grid is accumulated in 16³-voxel bricks by the pool workers in a bounded cache; bricks
  * leaving the cache go to spill files per slab of L planes, merged slab by slab into the output, so
@@ -51,6 +52,7 @@ import {
 import { cctwIncompatibleAxes, formatCctwSettings } from '../../refine/transform/cctw-settings.ts';
 import { computeDefaultGrid } from '../../refine/transform/default-grid.ts';
 import { defineGridAxis } from '../../refine/transform/define-grid-axis.ts';
+import { nxrefineFrameWeights } from '../../refine/transform/frame-weights.ts';
 import {
   axisStop,
   axisValues,
@@ -90,7 +92,7 @@ export interface TransformDataOptions {
   last?: number;
   /** 'centre': pixel index = pixel centre (NXRefine); 'cctw': CCTW's x + ½. @default 'centre' */
   pixelConvention?: 'centre' | 'cctw';
-  /** Divide by the monitor (weight = monitor/norm) when `norm` > 0. @default true */
+  /** Weight frames by NXRefine's monitor_weight (smoothed monitor/norm × transmissions) when `norm` > 0. @default true */
   normalize?: boolean;
   /** Skip Pilatus module gaps even when pixel_mask lacks them ('auto': shapes tiled by Pilatus modules). @default 'auto' */
   moduleGaps?: 'auto' | 'none';
@@ -172,29 +174,72 @@ export interface TransformInputs {
 
 const entryPath = (entry: string, rel = ''): string => `/${entry.replace(/^\/+/, '')}${rel ? `/${rel}` : ''}`;
 
+/**
+ * The values of a per-frame series at `path`: the dataset itself, or for a group (NXmonitor, NXdata)
+ * its @signal, `data`, else its first 1-D dataset other than frame_number.
+ */
+function seriesCandidates(f: NexusReader, path: string): string[] {
+  if (!f.has(path)) return [];
+  const node = f.entity(path, { attrs: true, maxDepth: 1 });
+  if (node.kind !== 'group') return [path];
+  const candidates: string[] = [];
+  const sig = node.attributes.find((a) => a.name === 'signal')?.value;
+  const s = Array.isArray(sig) ? sig[0] : sig;
+  if (typeof s === 'string') candidates.push(`${path}/${s}`);
+  candidates.push(`${path}/data`);
+  for (const c of node.children ?? [])
+    if (c.kind === 'dataset' && c.shape?.length === 1 && c.name !== 'frame_number') candidates.push(c.path);
+  return candidates;
+}
+
 /** The monitor counts of an entry: /<entry>/<monitor> (NXmonitor, its signal), else /<entry>/monitor/<monitor>. */
 function readMonitor(f: NexusReader, entry: string, monitor: string, nframes: number): number[] | undefined {
-  const candidates: string[] = [];
-  const group = entryPath(entry, monitor);
-  if (f.has(group)) {
-    const node = f.entity(group, { attrs: true, maxDepth: 1 });
-    if (node.kind === 'group') {
-      const sig = node.attributes.find((a) => a.name === 'signal')?.value;
-      const s = Array.isArray(sig) ? sig[0] : sig;
-      if (typeof s === 'string') candidates.push(`${group}/${s}`);
-      candidates.push(`${group}/data`);
-      for (const c of node.children ?? [])
-        if (c.kind === 'dataset' && c.shape?.length === 1 && c.name !== 'frame_number')
-          candidates.push(c.path);
-    } else candidates.push(group);
-  }
-  candidates.push(entryPath(entry, `monitor/${monitor}`));
+  const candidates = [
+    ...seriesCandidates(f, entryPath(entry, monitor)),
+    entryPath(entry, `monitor/${monitor}`),
+  ];
   for (const c of candidates) {
     if (!f.has(c)) continue;
     const v = readNumbers(f, c);
     if (v && v.length >= nframes) return v;
   }
   return undefined;
+}
+
+/**
+ * Per-frame transmission factors NXRefine multiplies into the monitor weights (spec §5.4, §5.2),
+ * relative to the entry; each is used when present.
+ */
+export const TRANSMISSION_PATHS = [
+  'instrument/attenuator/attenuator_transmission',
+  'instrument/filter/transmission',
+  'instrument/sample/transmission',
+] as const;
+
+/** The transmission factors present in an entry (each ≥ nframes values), with their paths. */
+function readTransmissions(
+  f: NexusReader,
+  entry: string,
+  nframes: number,
+): { path: string; values: number[] }[] {
+  const out: { path: string; values: number[] }[] = [];
+  for (const rel of TRANSMISSION_PATHS) {
+    const candidates = seriesCandidates(f, entryPath(entry, rel));
+    const at = candidates.find(
+      (c) => f.has(c) && f.entity(c, { attrs: false, maxDepth: 0 }).kind === 'dataset',
+    );
+    if (at === undefined) continue;
+    const values = readNumbers(f, at);
+    if (!values || values.length < nframes || values.some((v) => !Number.isFinite(v) || v < 0))
+      throw new NxrError({
+        code: 'WRONG_SHAPE',
+        message: `a transmission needs ${nframes} finite non-negative values (one per frame), found ${values?.length ?? 0}`,
+        file: f.file,
+        path: at,
+      });
+    out.push({ path: at, values });
+  }
+  return out;
 }
 
 function externalTarget(f: NexusReader, path: string): { file: string; path: string } | undefined {
@@ -271,11 +316,21 @@ export async function readTransformInputs(
     const norm = params.values.norm;
     let monitorWeights: Float64Array | undefined;
     if (options.normalize !== false && norm > 0) {
+      // NXRefine's monitor_weight (spec §5.4): smoothed monitor/norm × transmissions, 0 outside first…last
       const m = readMonitor(f, entry, monitor, nframes);
-      if (m) {
-        monitorWeights = new Float64Array(nframes);
-        for (let z = first; z <= last; z++) monitorWeights[z] = m[z]! / norm;
-      } else warnings.push(`monitor '${monitor}' not found in ${entry}: unit weights`);
+      const transmissions = readTransmissions(f, entry, nframes);
+      if (!m) warnings.push(`monitor '${monitor}' not found in ${entry}: unit monitor weights`);
+      else if (nframes < 3)
+        warnings.push(`only ${nframes} frames: the monitor is not smoothed (unit monitor weights)`);
+      if (m || transmissions.length > 0)
+        monitorWeights = nxrefineFrameWeights({
+          monitor: m,
+          norm,
+          nframes,
+          first,
+          last,
+          transmissions: transmissions.map((t) => t.values),
+        });
     }
 
     // 2-D mask: pixel_mask, plus Pilatus module gaps

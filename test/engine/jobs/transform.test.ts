@@ -91,7 +91,8 @@ describe('Transform Data on a simulated rotation', () => {
       command: string;
       links: string[];
       record: Record<string, unknown>;
-      mw: number;
+      mw: number[];
+      mwAxes: string;
     }>(
       `
 import h5py, json, sys
@@ -107,7 +108,8 @@ print(json.dumps({
   'command': s(t['command'][()]),
   'links': [t.get(n, getlink=True).filename + ':' + t.get(n, getlink=True).path for n in ('data', 'weights')],
   'record': {k: s(f['f1/nxtransform'][k][()]) for k in ('program', 'monitor', 'norm', 'first', 'last')},
-  'mw': float(f['f1/data/monitor_weight'][200]),
+  'mw': f['f1/data/monitor_weight'][()].tolist(),
+  'mwAxes': s(f['f1/data/monitor_weight'].attrs['axes']),
 }))
 `,
       [scan.wrapper],
@@ -136,11 +138,44 @@ print(json.dumps({
       first: 10,
       last: 390,
     });
-    // monitor_weight = MCS1/norm
+    // monitor_weight: NXRefine's (spec §5.4), recomputed independently from the file with numpy
+    // alone (a least-squares quadratic per 101-frame window, np.polyfit for the ends: what scipy's
+    // savgol_filter(m, 101, 2) computes), so that it runs where scipy is not installed
+    const expected = pyJson<number[]>(
+      `
+import h5py, json, sys
+import numpy as np
+f = h5py.File(sys.argv[1], 'r')
+m = np.array(f['f1/monitor1/MCS1'][()], dtype=float)
+n = m.size
+m[0] = m[1]; m[-1] = m[-2]; m = m / 50000.0
+w = 501 if n > 1000 else 101 if n > 200 else n
+h = w // 2
+t = np.arange(w) - h
+y = np.empty(n)
+for i in range(h, n - h):
+    y[i] = np.polyval(np.polyfit(t, m[i - h:i + h + 1], 2), 0.0)
+y[:h] = np.polyval(np.polyfit(np.arange(w), m[:w], 2), np.arange(h))
+y[n - h:] = np.polyval(np.polyfit(np.arange(w), m[n - w:], 2), np.arange(w - h, w))
+for p in ('instrument/attenuator/attenuator_transmission', 'instrument/filter/transmission/transmission',
+          'instrument/sample/transmission/transmission'):
+    if 'f1/' + p in f: y = y * f['f1/' + p][()][:n]
+y[:10] = 0.0; y[391:] = 0.0
+print(json.dumps(y.tolist()))
+`,
+      [scan.wrapper],
+    );
+    expect(info.mw).toHaveLength(400);
+    expect(info.mwAxes).toBe('frame_number');
+    for (let z = 0; z < 400; z++) {
+      if (z < 10 || z > 390) expect(info.mw[z]).toBe(0);
+      else expect(Math.abs(info.mw[z]! - expected[z]!) / expected[z]!).toBeLessThan(1e-10);
+    }
+    // smoothed: not the measured monitor/norm of any noisy frame
     const f = await openNexusFile(scan.wrapper);
     const mcs = f.readValue('/f1/monitor1/MCS1') as Float64Array;
     f.close();
-    expect(info.mw).toBeCloseTo(mcs[200]! / 50000, 12);
+    expect(info.mw.some((w, z) => z >= 10 && z <= 390 && Math.abs(w - mcs[z]! / 50000) > 1e-6)).toBe(true);
     // the .pars file is the CCTW settings of this very transform (consistent convention)
     const e = scan.truth.entries[0]!.geometry;
     expect(readFileSync(bragg.parsFile, 'utf8')).toBe(
