@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openNexusFile } from '../../../src/engine/io/nexus-file.ts';
+import { updateNexusFile } from '../../../src/engine/io/nexus-writer.ts';
 import { transformData, type TransformDataResult } from '../../../src/engine/jobs/transform.ts';
 import { createPixelMapper } from '../../../src/refine/geometry/create-pixel-mapper.ts';
 import { evaluateDiffuse } from '../../../src/refine/simulate/diffuse.ts';
@@ -332,6 +333,53 @@ print(json.dumps(y.tolist()))
     expect(readFileSync(bragg.outputFile).equals(before)).toBe(true);
     expect(readdirSync(scan.scanDir).filter((n) => n.includes('.spill-'))).toEqual([]);
     expect(existsSync(join(scan.scanDir, 'f1_transform.nxs'))).toBe(true);
+  });
+
+  it('multiplies the attenuator and filter transmissions into monitor_weight; refuses a short one', async () => {
+    const read = async (): Promise<Float64Array> => {
+      const f = await openNexusFile(scan.wrapper);
+      try {
+        return Float64Array.from(f.readValue('/f1/data/monitor_weight') as ArrayLike<number>);
+      } finally {
+        f.close();
+      }
+    };
+    const before = await read();
+    const att = Float64Array.from({ length: 400 }, (_, z) => (z < 200 ? 1 : 0.25));
+    const fil = Float64Array.from({ length: 400 }, (_, z) => 1 - 0.001 * (z % 7));
+    await updateNexusFile(scan.wrapper, (w) => {
+      w.group('/f1/instrument/attenuator', 'NXattenuator');
+      w.field('/f1/instrument/attenuator/attenuator_transmission', att);
+      w.group('/f1/instrument/filter', 'NXfilter');
+      w.group('/f1/instrument/filter/transmission', 'NXdata', {
+        signal: 'transmission',
+        axes: 'frame_number',
+      });
+      w.field('/f1/instrument/filter/transmission/transmission', fil);
+      w.field(
+        '/f1/instrument/filter/transmission/frame_number',
+        Float64Array.from({ length: 400 }, (_, z) => z),
+      );
+    });
+    const small = { h: [-1, 0.5, 1], k: [-1, 0.5, 1], l: [-1, 0.5, 1] } as const;
+    const r = await transformData({ file: scan.wrapper, entry: 'f1', grid: small });
+    expect(r.weights).toBe('monitor');
+    const after = await read();
+    for (let z = 0; z < 400; z++) {
+      const want = before[z]! * att[z]! * fil[z]!;
+      expect(Math.abs(after[z]! - want)).toBeLessThanOrEqual(1e-15 * Math.abs(want));
+    }
+    expect(after[250]! / before[250]!).toBeCloseTo(0.25 * (1 - 0.001 * (250 % 7)), 14);
+    // a sample transmission with fewer values than frames: a clear error naming it
+    await updateNexusFile(scan.wrapper, (w) => {
+      w.group('/f1/instrument/sample', 'NXsample');
+      w.group('/f1/instrument/sample/transmission', 'NXdata', { signal: 'transmission' });
+      w.field('/f1/instrument/sample/transmission/transmission', new Float64Array(100).fill(0.9));
+    });
+    await expect(transformData({ file: scan.wrapper, entry: 'f1', grid: small })).rejects.toMatchObject({
+      code: 'WRONG_SHAPE',
+      path: '/f1/instrument/sample/transmission/transmission',
+    });
   });
 
   it('a scan without an orientation is refused (Refine Lattice first)', async () => {
