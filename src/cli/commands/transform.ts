@@ -19,7 +19,8 @@ const usage = `usage: nxr transform FILE --entry fN [options]
 Refine ▸ Transform Data: every unmasked pixel of frames first…last mapped through the refined
 geometry (orientation_matrix, /entry/sample lattice, tilts, goniometer, sample offset) to (h, k, l)
 and summed on a regular grid in the worker pool: v = summed counts, n = summed weights
-(monitor/norm per frame when norm > 0, else 1), so v/n is the normalised intensity.
+(NXRefine's monitor_weight when norm > 0: Savitzky–Golay-smoothed monitor/norm × attenuator,
+filter and sample transmissions; else 1), so v/n is the normalised intensity.
 Writes <scan>/fN_transform.nxs (/entry/data/v, /entry/data/n, (L, K, H)), <scan>/fN_transform.pars
 (CCTW settings), fN/transform (NXdata: data, weights, Ql, Qk, Qh), fN/data/monitor_weight and
 fN/nxtransform. With --masked the voxels of the 3-D mask (nxr prepare-mask) are left out:
