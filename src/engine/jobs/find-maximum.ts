@@ -32,6 +32,7 @@ import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
 import { readEntryGeometry } from './read-entry-geometry.ts';
 import { readNumbers } from './read-fields.ts';
+import { readMonitor } from './read-monitor.ts';
 import {
   readReductionParameters,
   type ReductionParameters,
@@ -193,38 +194,6 @@ export async function withPool<T>(
   } finally {
     await pool.close();
   }
-}
-
-/** The monitor per frame (NXRefine's `monitor` parameter), or null with the reason. */
-export function readMonitor(
-  f: NexusReader,
-  entry: string,
-  name: string,
-  frameCount: number,
-): { values: Float64Array; path: string } | { values: null; reason: string } {
-  const candidates: string[] = [];
-  const group = `/${entry}/${name}`;
-  if (f.has(group) && f.entity(group, { attrs: false, maxDepth: 0 }).kind === 'group') {
-    // classic: an NXmonitor group named after the setting; its signal (or 'data')
-    const signal = f
-      .entity(group, { attrs: true, maxDepth: 0 })
-      .attributes.find((a) => a.name === 'signal')?.value;
-    if (typeof signal === 'string') candidates.push(`${group}/${signal}`);
-    candidates.push(`${group}/data`);
-  }
-  candidates.push(`/${entry}/monitor/${name}`); // HEAD: one NXmonitor with the log channel as signal
-  for (const c of f.children(`/${entry}`, { attrs: false })) {
-    if (c.nxClass === 'NXmonitor') candidates.push(`${c.path}/${name}`);
-  }
-  for (const path of candidates) {
-    if (!f.has(path)) continue;
-    const v = readNumbers(f, path);
-    if (v === undefined) continue;
-    if (v.length !== frameCount)
-      return { values: null, reason: `${path} has ${v.length} values for ${frameCount} frames` };
-    return { values: Float64Array.from(v), path };
-  }
-  return { values: null, reason: `no monitor '${name}' in /${entry}` };
 }
 
 export interface FindMaximumOptions extends FramePassOptions {

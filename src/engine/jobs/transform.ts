@@ -69,6 +69,7 @@ import { throwIfAborted, type JobContext } from './job-context.ts';
 import { processRecordFor } from './process-record.ts';
 import { readEntryFrameCount, readEntryGeometry, readOrientationMatrix } from './read-entry-geometry.ts';
 import { readNumbers, readText } from './read-fields.ts';
+import { readMonitor, seriesCandidates } from './read-monitor.ts';
 import { readSampleLattice } from './read-sample-lattice.ts';
 import { readReductionParameters } from './reduction-parameters.ts';
 import { scanLayout } from './scan-layout.ts';
@@ -173,38 +174,6 @@ export interface TransformInputs {
 }
 
 const entryPath = (entry: string, rel = ''): string => `/${entry.replace(/^\/+/, '')}${rel ? `/${rel}` : ''}`;
-
-/**
- * The values of a per-frame series at `path`: the dataset itself, or for a group (NXmonitor, NXdata)
- * its @signal, `data`, else its first 1-D dataset other than frame_number.
- */
-function seriesCandidates(f: NexusReader, path: string): string[] {
-  if (!f.has(path)) return [];
-  const node = f.entity(path, { attrs: true, maxDepth: 1 });
-  if (node.kind !== 'group') return [path];
-  const candidates: string[] = [];
-  const sig = node.attributes.find((a) => a.name === 'signal')?.value;
-  const s = Array.isArray(sig) ? sig[0] : sig;
-  if (typeof s === 'string') candidates.push(`${path}/${s}`);
-  candidates.push(`${path}/data`);
-  for (const c of node.children ?? [])
-    if (c.kind === 'dataset' && c.shape?.length === 1 && c.name !== 'frame_number') candidates.push(c.path);
-  return candidates;
-}
-
-/** The monitor counts of an entry: /<entry>/<monitor> (NXmonitor, its signal), else /<entry>/monitor/<monitor>. */
-function readMonitor(f: NexusReader, entry: string, monitor: string, nframes: number): number[] | undefined {
-  const candidates = [
-    ...seriesCandidates(f, entryPath(entry, monitor)),
-    entryPath(entry, `monitor/${monitor}`),
-  ];
-  for (const c of candidates) {
-    if (!f.has(c)) continue;
-    const v = readNumbers(f, c);
-    if (v && v.length >= nframes) return v;
-  }
-  return undefined;
-}
 
 /**
  * Per-frame transmission factors NXRefine multiplies into the monitor weights (spec §5.4, §5.2),
@@ -317,9 +286,10 @@ export async function readTransformInputs(
     let monitorWeights: Float64Array | undefined;
     if (options.normalize !== false && norm > 0) {
       // NXRefine's monitor_weight (spec §5.4): smoothed monitor/norm × transmissions, 0 outside first…last
-      const m = readMonitor(f, entry, monitor, nframes);
+      const read = readMonitor(f, entry, monitor, nframes);
+      const m = read.values ?? undefined;
       const transmissions = readTransmissions(f, entry, nframes);
-      if (!m) warnings.push(`monitor '${monitor}' not found in ${entry}: unit monitor weights`);
+      if (read.values === null) warnings.push(`${read.reason}: unit monitor weights`);
       else if (nframes < 3)
         warnings.push(`only ${nframes} frames: the monitor is not smoothed (unit monitor weights)`);
       if (m || transmissions.length > 0)
