@@ -30,6 +30,7 @@ import {
   type EngineChannel,
   type EntityInfo,
   type EntryGeometry,
+  type EntryMonitor,
   type FileChangedEvent,
   type FileInfo,
   type FrameData,
@@ -43,6 +44,7 @@ import { openNexusFile } from './io/nexus-file.ts';
 import { readSlab } from './io/read-slab.ts';
 import { readEntryGeometry, readOrientationMatrix } from './jobs/read-entry-geometry.ts';
 import { readSampleLattice } from './jobs/read-sample-lattice.ts';
+import { readMonitor } from './jobs/read-monitor.ts';
 import { checkRefineRequest, refineJobBodies, type RefineJobContext } from './refine-jobs.ts';
 import { checkExperimentRequest, experimentJobBodies } from './experiment-jobs.ts';
 import { isExperimentJobKind, type ExperimentJobRequest } from '../shared/experiment-jobs.ts';
@@ -500,6 +502,12 @@ export function createEngine(options: EngineOptions = {}) {
           data: ArrayBuffer.isView(v) ? toFrameArray(v as NumericArray) : toNxValue(v, n).value,
         };
         return out;
+      }
+      if (query.kind === 'monitor') {
+        const m = readMonitor(f.reader, query.entry, query.name, query.frames);
+        const answer: EntryMonitor =
+          m.values === null ? { path: null, reason: m.reason } : { path: m.path, values: m.values };
+        return answer;
       }
       if (query.kind === 'slab') {
         const { path, axis, start, count, weights } = query;

@@ -121,6 +121,11 @@ export type DataQuery =
   /** The geometry of a detector entry (fN), and its orientation and lattice when defined. */
   | { kind: 'geometry'; fileId: string; entry: string }
   /**
+   * The monitor per frame of an entry as the reduction finds it (the `monitor` parameter's name:
+   * an NXmonitor group, or HEAD's monitor/<name>), `frames` values long (see EntryMonitor).
+   */
+  | { kind: 'monitor'; fileId: string; entry: string; name: string; frames: number }
+  /**
    * The sum of planes start…start+count−1 along `axis` of a 3-D dataset (an HKL slice, one or
    * several planes thick), read without reading the rest; with `weights` (a dataset of the same
    * shape) divided by the sum of the same planes of it (see DatasetSlab).
@@ -152,6 +157,9 @@ export interface EntryGeometry {
   cell?: CellValues;
 }
 
+/** Answer to a monitor query: the values and where they were found, or why there are none. */
+export type EntryMonitor = { path: string; values: Float64Array } | { path: null; reason: string };
+
 /** Answer to a slab query: planes summed along one axis of a 3-D dataset. */
 export interface DatasetSlab {
   path: string;
@@ -173,6 +181,7 @@ export interface DatasetSlab {
 export interface DataQueryResultMap {
   values: DatasetValues;
   geometry: EntryGeometry;
+  monitor: EntryMonitor;
   slab: DatasetSlab;
 }
 export type DataQueryResult = DataQueryResultMap[DataQuery['kind']];
@@ -375,6 +384,8 @@ export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]
           start?: unknown;
           count?: unknown;
           weights?: unknown;
+          name?: unknown;
+          frames?: unknown;
         } | null;
         const str = (v: unknown): boolean => typeof v === 'string' && v.length <= 4096;
         const index = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -384,6 +395,7 @@ export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]
           str(q.fileId) &&
           ((q.kind === 'values' && str(q.path)) ||
             (q.kind === 'geometry' && str(q.entry)) ||
+            (q.kind === 'monitor' && str(q.entry) && str(q.name) && index(q.frames)) ||
             (q.kind === 'slab' &&
               str(q.path) &&
               index(q.axis) &&
@@ -391,7 +403,7 @@ export function checkInvokeArgs(channel: InvokeChannel, args: readonly unknown[]
               index(q.count) &&
               (q.weights === undefined || str(q.weights))));
         if (!ok) {
-          return `${channel}: argument ${i + 1} must be a values, geometry or slab query with a fileId (slab: path, axis, start, count as non-negative integers)`;
+          return `${channel}: argument ${i + 1} must be a values, geometry, monitor or slab query with a fileId (slab: path, axis, start, count as non-negative integers; monitor: entry, name, frames)`;
         }
         break;
       }

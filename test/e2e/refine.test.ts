@@ -259,7 +259,8 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     expect(shown).toBe(truth.max);
     expect(truth.attr).toBe(truth.max);
     expect(text).toContain('4 hot and 6 dead pixels masked'); // the simulation's defects
-    // the curves the job wrote, plotted in the dialog: summed frames = h5py's per-frame sums
+    // the curves the job wrote, plotted in the dialog: summed frames ÷ monitor (NXRefine's Plot
+    // Summed Frames; the default monitor is monitor1) = h5py's per-frame sums ÷ f1/monitor1/MCS1
     const traces = async (): Promise<Array<{ name: string; x: number[]; y: number[] }>> =>
       page.evaluate(() => {
         const el = document.querySelector('[data-testid=find-maximum-plot]') as HTMLElement & {
@@ -271,9 +272,10 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     await expect.poll(async () => (await traces()).length, { timeout: 30_000 }).toBe(1);
     const sums = h5py<{ frames: number[]; nframes: number }>(
       abs(ex.scan300K),
-      "s = f['f1/summed_frames']; print(json.dumps({'frames': s['summed_frames'][()].tolist(), 'nframes': len(s['frame_number'])}))",
+      "s = f['f1/summed_frames']; m = f['f1/monitor1/MCS1'][()].astype('f8'); print(json.dumps({'frames': (s['summed_frames'][()] / m).tolist(), 'nframes': len(s['frame_number'])}))",
     );
     const [summed] = await traces();
+    expect(summed!.name).toBe('summed frames ÷ monitor1');
     expect(summed!.x).toHaveLength(sums.nframes);
     expect(summed!.y).toEqual(sums.frames);
     expect(Math.max(...summed!.y)).toBeGreaterThan(0);
@@ -281,7 +283,7 @@ describe('Refine menu end to end (browser mode, simulated scans)', () => {
     await d.getByRole('button', { name: 'Plot Partial Frames' }).click();
     await expect
       .poll(async () => (await traces()).map((t) => t.name))
-      .toEqual(['summed frames', 'partial frames']);
+      .toEqual(['summed frames ÷ monitor1', 'partial frames ÷ monitor1']);
     await shot('find-maximum.png');
     // a curve with another x axis replaces them
     await d.getByRole('button', { name: 'Plot Radial Sum' }).click();

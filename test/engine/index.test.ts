@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createEngine, serveEngine, type Engine } from '../../src/engine/index.ts';
+import type { EntryMonitor } from '../../src/shared/ipc.ts';
 import type { JobEnd, JobLog, JobProgress } from '../../src/shared/jobs.ts';
 import { createLocalPortPair, createRpcClient, type RpcClient } from '../../src/shared/rpc.ts';
 import { directFrameMaxima, directFrameSums, writeStack, type StackSpec } from './pool/make-stack.ts';
@@ -66,6 +67,47 @@ describe('engine over its message loop', () => {
     // listings stay light: no attributes
     expect(data.every((n) => n.attributes.length === 0)).toBe(true);
     await client.invoke('file:close', info.fileId);
+  });
+
+  it('finds an entry monitor as the reduction does (data:read monitor), or says why not', async () => {
+    const { fileId } = await client.invoke('file:open', chopper);
+    // h5py: entry/monitor1 NXmonitor, @signal 'data', data (1000,) int32, starts 0 0 0 0 1, sum 146389
+    const m = (await client.invoke('data:read', {
+      kind: 'monitor',
+      fileId,
+      entry: 'entry',
+      name: 'monitor1',
+      frames: 1000,
+    })) as EntryMonitor;
+    expect(m.path).toBe('/entry/monitor1/data');
+    const values = (m as { values: Float64Array }).values;
+    expect(Array.from(values.subarray(0, 5))).toEqual([0, 0, 0, 0, 1]);
+    expect(values.reduce((a, b) => a + b, 0)).toBe(146389);
+    // a longer series is cut to the scan; a shorter one and a missing one are explained
+    const cut = await client.invoke('data:read', {
+      kind: 'monitor',
+      fileId,
+      entry: 'entry',
+      name: 'monitor1',
+      frames: 4,
+    });
+    expect(Array.from((cut as { values: Float64Array }).values)).toEqual([0, 0, 0, 0]);
+    expect(
+      await client.invoke('data:read', {
+        kind: 'monitor',
+        fileId,
+        entry: 'entry',
+        name: 'monitor1',
+        frames: 1001,
+      }),
+    ).toEqual({ path: null, reason: '/entry/monitor1/data has 1000 values for 1001 frames' });
+    expect(
+      await client.invoke('data:read', { kind: 'monitor', fileId, entry: 'entry', name: 'MCS9', frames: 10 }),
+    ).toEqual({ path: null, reason: "no monitor 'MCS9' in /entry" });
+    await expect(
+      client.invoke('data:read', { kind: 'monitor', fileId, entry: 'entry', name: 'monitor1', frames: -1 }),
+    ).rejects.toThrow(/monitor: entry, name, frames/);
+    await client.invoke('file:close', fileId);
   });
 
   it('gives an entity with its attributes and, for small fields, its value', async () => {

@@ -9,19 +9,39 @@ import { useEffect, useMemo, useState } from 'react';
 
 import { toErrorInfo, formatNxrError, type NxrErrorInfo } from '../../shared/errors.ts';
 import type { FrameArray, NxrBridge } from '../../shared/ipc.ts';
-import { readValues } from '../bridge/read-data.ts';
+import { readEntryMonitor, readValues } from '../bridge/read-data.ts';
 import { useBridge } from '../state/store-context.tsx';
 import styles from './Dialog.module.css';
-import { addCurve, CURVES, type Curve, type CurveName, type CurveSpec } from './find-maximum-curves.ts';
+import {
+  addCurve,
+  CURVES,
+  divideByMonitor,
+  type Curve,
+  type CurveName,
+  type CurveSpec,
+} from './find-maximum-curves.ts';
 import { SmallChart, type ChartTrace } from './SmallChart.tsx';
 
-async function readCurve(bridge: NxrBridge, fileId: string, entry: string, spec: CurveSpec): Promise<Curve> {
+/** A curve; per-frame sums ÷ the monitor when the entry has it (`monitor` = the reduction parameter). */
+async function readCurve(
+  bridge: NxrBridge,
+  fileId: string,
+  entry: string,
+  spec: CurveSpec,
+  monitor: string | undefined,
+): Promise<Curve> {
   const read = async (rel: string): Promise<number[]> => {
     const v = await readValues(bridge, fileId, `/${entry}/${rel}`);
     if (!ArrayBuffer.isView(v.data)) throw new Error(`/${entry}/${rel} is not numeric`);
     return Array.from(v.data as FrameArray, Number);
   };
   const [x, y] = await Promise.all([read(spec.x), read(spec.y)]);
+  if (spec.perMonitor && monitor) {
+    const m = await readEntryMonitor(bridge, fileId, entry, monitor, y.length);
+    if (m.path !== null)
+      return { name: `${spec.name} ÷ ${monitor}`, xTitle: spec.xTitle, x, y: divideByMonitor(y, m.values) };
+    return { name: `${spec.name} (${m.reason})`, xTitle: spec.xTitle, x, y };
+  }
   return { name: spec.name, xTitle: spec.xTitle, x, y };
 }
 
@@ -29,9 +49,12 @@ export function FindMaximumCurves({
   fileId,
   entry,
   version,
+  monitor,
 }: {
   fileId: string;
   entry: string;
+  /** The `monitor` reduction parameter (NXmonitor name); per-frame curves are divided by it. */
+  monitor?: string | undefined;
   /** Changes when the file was rewritten (the groups are looked up again). */
   version: string;
 }) {
@@ -61,7 +84,7 @@ export function FindMaximumCurves({
   const show = async (name: CurveName): Promise<void> => {
     setError(null);
     try {
-      const c = await readCurve(bridge, fileId, entry, CURVES[name]);
+      const c = await readCurve(bridge, fileId, entry, CURVES[name], monitor);
       setCurves((old) => addCurve(old, c, over));
     } catch (e) {
       setError(toErrorInfo(e));

@@ -114,6 +114,7 @@ export function FindMaximumDialog() {
       <FindMaximumCurves
         fileId={file.fileId}
         entry={file.entry}
+        monitor={defaults?.values.monitor}
         version={`${job.record?.jobId ?? ''}:${job.record?.end ? 'end' : ''}`}
       />
       <div className={styles.buttons}>

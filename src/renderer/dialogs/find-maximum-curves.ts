@@ -13,6 +13,8 @@ export interface CurveSpec {
   x: string;
   xTitle: string;
   name: string;
+  /** Shown ÷ monitor, as NXRefine's Plot Summed/Partial Frames. */
+  perMonitor?: boolean;
 }
 
 export const CURVES: Record<CurveName, CurveSpec> = {
@@ -23,6 +25,7 @@ export const CURVES: Record<CurveName, CurveSpec> = {
     x: 'summed_frames/frame_number',
     xTitle: 'Frame Number',
     name: 'summed frames',
+    perMonitor: true,
   },
   partial_frames: {
     button: 'Plot Partial Frames',
@@ -31,6 +34,7 @@ export const CURVES: Record<CurveName, CurveSpec> = {
     x: 'summed_frames/frame_number',
     xTitle: 'Frame Number',
     name: 'partial frames',
+    perMonitor: true,
   },
   radial_sum: {
     button: 'Plot Radial Sum',
@@ -61,4 +65,12 @@ export interface Curve {
 export function addCurve(shown: Curve[], next: Curve, over: boolean): Curve[] {
   if (!over || shown.length === 0 || shown[0]!.xTitle !== next.xTitle) return [next];
   return [...shown.filter((c) => c.name !== next.name), next];
+}
+
+/** y ÷ monitor frame by frame (NaN where the monitor is 0 or missing). */
+export function divideByMonitor(y: readonly number[], monitor: ArrayLike<number>): number[] {
+  return y.map((v, i) => {
+    const m = monitor[i];
+    return m !== undefined && m !== 0 ? v / m : Number.NaN;
+  });
 }

@@ -4,7 +4,7 @@ import { pixelToQSample } from '../../../src/refine/geometry/pixel-to-q-sample.t
 import { computeBMatrix } from '../../../src/refine/lattice/b-matrix.ts';
 import { angleBetweenVectors, multiplyMat3Vec3 } from '../../../src/refine/linalg/mat3.ts';
 import { findSpaceGroup } from '../../../src/refine/symmetry/space-groups.ts';
-import { addCurve } from '../../../src/renderer/dialogs/find-maximum-curves.ts';
+import { addCurve, divideByMonitor } from '../../../src/renderer/dialogs/find-maximum-curves.ts';
 import {
   angleCheck,
   excludedReason,
@@ -229,5 +229,16 @@ describe('Find Maximum curves', () => {
       addCurve([c('summed frames')], c('radial sum', 'Polar Angle (deg)'), true).map((x) => x.name),
     ).toEqual(['radial sum']);
     expect(addCurve([c('summed frames')], c('summed frames'), true)).toHaveLength(1);
+  });
+});
+
+describe('Find Maximum per-frame curves ÷ monitor', () => {
+  it('divides frame by frame, NaN where the monitor is 0 or missing', () => {
+    expect(divideByMonitor([10, 20, 30, 40], Float64Array.from([2, 4, 0]))).toEqual([
+      5,
+      5,
+      Number.NaN,
+      Number.NaN,
+    ]);
   });
 });
