@@ -27,7 +27,7 @@ import {
 import { formatNxrError } from '../../shared/errors.ts';
 import { useBridge, usePlot, usePlotStore } from '../state/store-context.tsx';
 import { ColorBar } from './ColorBar.tsx';
-import { COLORMAP_NAMES, type ColormapName } from './colormap.ts';
+import { ColorScaleControls } from './ColorScaleControls.tsx';
 import { warmUpSliceWorker } from './hkl-slice-client.ts';
 import { sliceValueAt } from './hkl-slice-raster.ts';
 import { boundsOf, createHklSliceStore, geometryOf, stepOf, type HklSliceState } from './hkl-slice-store.ts';
@@ -490,35 +490,12 @@ export function HklSlicePlot() {
         </div>
       ) : null}
       <div className={styles.toolbar}>
-        <div role="radiogroup" aria-label="Colour scale" className={styles.segmented}>
-          {(['linear', 'log'] as const).map((s) => (
-            <button
-              key={s}
-              type="button"
-              role="radio"
-              aria-checked={scale === s}
-              className={scale === s ? styles.on : ''}
-              onClick={() => actions.setScale(s)}
-              title={s === 'log' ? 'Logarithmic colour scale (l)' : 'Linear colour scale (l)'}
-            >
-              {s}
-            </button>
-          ))}
-        </div>
-        <label className={styles.limit}>
-          Colour map
-          <select
-            value={colormap}
-            aria-label="Colour map"
-            onChange={(e) => actions.setColormap(e.target.value as ColormapName)}
-          >
-            {COLORMAP_NAMES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ColorScaleControls
+          scale={scale}
+          colormap={colormap}
+          onScale={(v) => actions.setScale(v)}
+          onColormap={(c) => actions.setColormap(c)}
+        />
         <label className={styles.limit}>
           Min
           <NumberField
