@@ -8,76 +8,30 @@
  */
 import { parseArgs } from 'node:util';
 
-import { rotationFromVector } from '../src/refine/fit/lattice-parameters.ts';
-import type { LatticeModel, ObservedPeak } from '../src/refine/fit/models.ts';
+import type { LatticeModel } from '../src/refine/fit/models.ts';
 import { computePeakTable } from '../src/refine/fit/peak-table.ts';
 import { refineLattice } from '../src/refine/fit/refine-lattice.ts';
-import type { Geometry, UnitCell } from '../src/refine/geometry/models.ts';
-import { predictReflection } from '../src/refine/geometry/predict-reflection.ts';
-import { computeBMatrix } from '../src/refine/lattice/b-matrix.ts';
-import { multiplyMat3, multiplyMat3Vec3 } from '../src/refine/linalg/mat3.ts';
-import { PRESETS } from '../src/refine/simulate/presets.ts';
-import { createRandom } from '../src/refine/simulate/random.ts';
+import { triclinicPeakSet } from './triclinic-peaks.ts';
 
 const { values } = parseArgs({
   options: { peaks: { type: 'string', default: '5000' }, repeat: { type: 'string', default: '20' } },
 });
 const wanted = Number(values.peaks);
 const repeat = Number(values.repeat);
-const p = PRESETS.pilatus2m;
-const g: Geometry = {
-  wavelength: p.wavelength,
-  distance: p.distance,
-  pixelSize: p.pixelSize,
-  shape: [...p.shape],
-  beamCenterX: p.beamCenterX,
-  beamCenterY: p.beamCenterY,
-  yaw: 0.1,
-  pitch: -0.05,
-  roll: 0,
-  detectorOrientation: '-y +z -x',
-  phiStart: p.phiStart,
-  phiStep: p.phiStep,
-  chi: 1.5,
-  omega: -0.75,
-  theta: 0.2,
-};
-const cell: UnitCell = { a: 6.4, b: 7.5, c: 8.8, alpha: 82, beta: 97, gamma: 104 };
-const rnd = createRandom(2026, 2);
-const U = rotationFromVector([40, -25, 70]);
-const B = computeBMatrix(cell);
-const UB = multiplyMat3(U, B);
-const nframes = 3600;
-const [ny, nx] = g.shape;
-const spots: ObservedPeak[] = [];
-const qmax = (2 * Math.sin((8.5 * Math.PI) / 180)) / g.wavelength;
-const hmax = Math.ceil(qmax * 9);
-for (let h = -hmax; h <= hmax; h++)
-  for (let k = -hmax; k <= hmax; k++)
-    for (let l = -hmax; l <= hmax; l++) {
-      if ((h === 0 && k === 0 && l === 0) || Math.hypot(...multiplyMat3Vec3(UB, [h, k, l])) > qmax) continue;
-      for (const s of predictReflection(g, UB, [h, k, l], {
-        frameRange: [1, nframes - 2],
-        onDetectorOnly: true,
-      }))
-        spots.push({ x: s.x, y: s.y, frame: s.frame, intensity: 100 });
-    }
-const keep = Math.min(1, wanted / spots.length);
-const peaks: ObservedPeak[] = spots
-  .filter(() => rnd.uniform() < keep)
-  .map((s) => ({
-    x: s.x + 0.07 * rnd.normal(),
-    y: s.y + 0.07 * rnd.normal(),
-    frame: s.frame + 0.07 * rnd.normal(),
-    intensity: 100,
-  }));
-const nTrue = peaks.length;
-for (let i = 0, n = Math.ceil(nTrue / 2); i < n; i++)
-  peaks.push({
-    x: rnd.uniform() * (nx - 1),
-    y: rnd.uniform() * (ny - 1),
-    frame: rnd.uniform() * (nframes - 1),
-  });
+const {
+  geometry: g,
+  cell,
+  U,
+  B,
+  UB,
+  peaks,
+  nTrue,
+} = triclinicPeakSet({
+  wanted,
+  stream: 2,
+  tilts: { yaw: 0.1, pitch: -0.05, roll: 0 },
+  intensity: 100,
+});
 
 const model: LatticeModel = { geometry: g, cell, latticeSystem: 'triclinic', U };
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
